@@ -1,0 +1,62 @@
+// The audit chain: each event's hash covers the previous hash and the event's canonical JSON,
+// so editing, deleting or reordering any row breaks every later link.
+import { createHash } from 'node:crypto';
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface ChainEvent {
+  at: Date;
+  kind: string;
+  actor?: string | null;
+  subject?: string | null;
+  payload: unknown;
+}
+
+/** JSON with object keys sorted at every level (RFC 8785-style for the values we store). */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value ?? null);
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+export function hashEvent(prevHash: string, e: ChainEvent): string {
+  const body = canonicalJson({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
+  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+}
+
+export interface StoredChainEvent extends ChainEvent { seq: string; prevHash: string; hash: string }
+
+export type ChainCheck =
+  | { ok: true; count: number; head: string }
+  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch'; expected: string; found: string };
+
+/** Streaming verifier: feed events in seq order. */
+export class ChainVerifier {
+  private prev = GENESIS_HASH;
+  private n = 0;
+  private failure: ChainCheck | undefined;
+
+  push(e: StoredChainEvent): boolean {
+    if (this.failure) return false;
+    if (e.prevHash !== this.prev) {
+      this.failure = { ok: false, count: this.n, brokenAt: e.seq, reason: 'prev_hash_mismatch', expected: this.prev, found: e.prevHash };
+      return false;
+    }
+    const h = hashEvent(e.prevHash, e);
+    if (h !== e.hash) {
+      this.failure = { ok: false, count: this.n, brokenAt: e.seq, reason: 'hash_mismatch', expected: h, found: e.hash };
+      return false;
+    }
+    this.prev = e.hash;
+    this.n++;
+    return true;
+  }
+
+  result(): ChainCheck {
+    return this.failure ?? { ok: true, count: this.n, head: this.prev };
+  }
+}

@@ -1,0 +1,31 @@
+// Shared JSON Schemas for route contracts (they feed validation and the OpenAPI document).
+
+export const digestPattern = '^sha256:[0-9a-f]{64}$';
+
+export const problemSchema = {
+  $id: 'Problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    code: { type: 'string', description: 'Stable machine-readable error code' },
+    instance: { type: 'string' },
+    requestId: { type: 'string' },
+    pointer: { type: 'string', description: 'JSON pointer (or element path) to the offending input' },
+    errors: { type: 'array', items: {} },
+  },
+  required: ['type', 'title', 'status', 'detail', 'code'],
+  additionalProperties: true,
+} as const;
+
+const problemRef = { $ref: 'Problem#' } as const;
+
+/** Error responses every authenticated route can give. */
+export function errorResponses(...statuses: number[]): Record<number, typeof problemRef> {
+  const out: Record<number, typeof problemRef> = {};
+  for (const s of [400, 401, 403, ...statuses]) out[s] = problemRef;
+  return out;
+}

@@ -1,0 +1,72 @@
+// Bearer-token auth. Every route must declare `config.scope`; a route without one fails start-up,
+// so no route can be added unprotected by accident.
+import fp from 'fastify-plugin';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from './errors.ts';
+import { grants, type RouteScope } from './scopes.ts';
+import { hashToken } from './tokens.ts';
+import type { TokenRepository } from '../graph/token.repository.ts';
+
+export interface Principal { tokenId: string; name: string; scopes: string[] }
+
+declare module 'fastify' {
+  interface FastifyContextConfig { scope?: RouteScope }
+  interface FastifyRequest { principal?: Principal }
+}
+
+export class AuthError extends AppError<'UNAUTHENTICATED' | 'FORBIDDEN'> {}
+
+export interface AuthOptions {
+  tokens: TokenRepository;
+  adminToken?: string;
+  /** How long a verified token is trusted without re-reading the database (revocation latency). */
+  cacheTtlMs?: number;
+}
+
+const PUBLIC_PREFIXES = ['/docs'];
+
+export const authPlugin = fp<AuthOptions>(
+  async (app: FastifyInstance, opts) => {
+    const adminHash = opts.adminToken ? Buffer.from(hashToken(opts.adminToken), 'hex') : undefined;
+    const ttl = opts.cacheTtlMs ?? 10_000;
+    const cache = new Map<string, { principal: Principal; until: number }>();
+
+    app.addHook('onRoute', (route) => {
+      const config = (route.config ?? {}) as { scope?: RouteScope };
+      if (config.scope) return;
+      if (PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
+        route.config = { ...(route.config ?? {}), scope: 'public' } as typeof route.config;
+        return;
+      }
+      throw new Error(`route ${route.method} ${route.url} declares no scope (config.scope)`);
+    });
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      const header = request.headers.authorization;
+      const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+      if (!m?.[1]) throw new AuthError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>).');
+      const hash = hashToken(m[1]);
+      if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
+        return { tokenId: 'bootstrap-admin', name: 'ATTESTANT_ADMIN_TOKEN', scopes: ['admin'] };
+      }
+      const cached = cache.get(hash);
+      if (cached && cached.until > Date.now()) return cached.principal;
+      const stored = await opts.tokens.findActiveByHash(hash);
+      if (!stored) throw new AuthError('UNAUTHENTICATED', 'The bearer token is not valid.');
+      const principal = { tokenId: stored.id, name: stored.name, scopes: stored.scopes };
+      if (cache.size > 10_000) cache.clear();
+      cache.set(hash, { principal, until: Date.now() + ttl });
+      return principal;
+    }
+
+    app.addHook('onRequest', async (request) => {
+      const scope = (request.routeOptions.config as { scope?: RouteScope } | undefined)?.scope;
+      if (!scope || scope === 'public') return;
+      const principal = await authenticate(request);
+      if (!grants(principal.scopes, scope)) throw new AuthError('FORBIDDEN', `This route needs the '${scope}' scope.`);
+      request.principal = principal;
+    });
+  },
+  { name: 'auth', dependencies: ['problem'] },
+);

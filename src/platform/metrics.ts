@@ -1,0 +1,67 @@
+// Prometheus metrics. One registry per app instance (tests build many apps in one process).
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration = new Histogram({
+    name: 'attestant_http_request_duration_seconds',
+    help: 'HTTP request latency by route',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly decisions = new Counter({
+    name: 'attestant_decisions_total',
+    help: 'Decisions by environment, mode and outcome',
+    labelNames: ['environment', 'mode', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly verifyFailures = new Counter({
+    name: 'attestant_verification_failures_total',
+    help: 'Rejected signatures and bundles by error code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  readonly ingests = new Counter({
+    name: 'attestant_ingests_total',
+    help: 'Ingested documents by kind (sbom, attestation) and result (created, duplicate)',
+    labelNames: ['kind', 'result'] as const,
+    registers: [this.registry],
+  });
+  readonly provenanceLatency = new Histogram({
+    name: 'attestant_provenance_latency_seconds',
+    help: "Time from a provenance's finishedOn to its ingestion here",
+    buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400],
+    registers: [this.registry],
+  });
+  // SLIs over a sliding window of recent decisions (see recordDecisionSli).
+  readonly verifiedProvenanceShare = new Gauge({
+    name: 'attestant_decided_artifacts_verified_provenance_ratio',
+    help: 'Share of recently decided artifacts that carry verified SLSA provenance (last 1000 decisions)',
+    registers: [this.registry],
+  });
+  readonly policyViolationRate = new Gauge({
+    name: 'attestant_policy_violation_ratio',
+    help: 'Share of recent decisions (last 1000) with at least one failed rule',
+    registers: [this.registry],
+  });
+
+  private readonly window: Array<{ provenance: boolean; violation: boolean }> = [];
+
+  constructor(opts: { defaultMetrics?: boolean } = {}) {
+    if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'attestant_' });
+  }
+
+  recordDecisionSli(hasProvenance: boolean, violation: boolean): void {
+    this.window.push({ provenance: hasProvenance, violation });
+    if (this.window.length > 1000) this.window.shift();
+    let p = 0;
+    let v = 0;
+    for (const w of this.window) {
+      if (w.provenance) p++;
+      if (w.violation) v++;
+    }
+    this.verifiedProvenanceShare.set(p / this.window.length);
+    this.policyViolationRate.set(v / this.window.length);
+  }
+}

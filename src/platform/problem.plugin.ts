@@ -1,0 +1,119 @@
+// RFC 9457 problem+json for every error. Unknown errors are 500 with a generic detail and are
+// logged in full with the request id; known codes map to statuses through STATUS_BY_CODE.
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { statusForCode } from './errors.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  requestId?: string;
+  pointer?: string;
+  errors?: unknown[];
+  [k: string]: unknown;
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+// Connection-level failures mean "cannot answer now", never "bad request" and never "allow".
+const DB_UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
+  if (!e) return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (DB_UNAVAILABLE_ERRNO.has(code)) return true;
+  // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin shutdown, crash, cannot connect now)
+  if (/^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
+  const msg = typeof e.message === 'string' ? e.message : '';
+  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(msg)) return true;
+  return e.cause !== undefined && e.cause !== err ? isDatabaseUnavailable(e.cause) : false;
+}
+
+export function problemType(code: string): string {
+  return `https://attestant.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+export function makeProblem(status: number, code: string, detail: string, extra: Partial<Problem> = {}): Problem {
+  return { type: problemType(code), title: TITLES[status] ?? 'Error', status, detail, code, ...extra };
+}
+
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({ ...problem, instance: request.url, requestId: request.id });
+}
+
+function fromFastifyError(err: FastifyError): Problem | undefined {
+  if (err.validation) {
+    const ctx = err.validationContext ?? 'body';
+    const first = err.validation[0];
+    const pointer = first ? `${first.instancePath || ''}` : undefined;
+    return makeProblem(400, 'VALIDATION_FAILED', `${ctx}${pointer ?? ''} ${first?.message ?? 'is invalid'}`.trim(), {
+      pointer: pointer || undefined,
+      location: ctx,
+      errors: err.validation.map((v) => ({ pointer: v.instancePath, message: v.message, keyword: v.keyword, params: v.params })),
+    });
+  }
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return makeProblem(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds the configured limit (ATTESTANT_BODY_LIMIT).');
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return makeProblem(415, 'UNSUPPORTED_MEDIA_TYPE', err.message);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return makeProblem(400, 'INVALID_JSON', err.message);
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return makeProblem(400, 'BAD_REQUEST', err.message);
+    default:
+      break;
+  }
+  if (err instanceof SyntaxError) return makeProblem(400, 'INVALID_JSON', err.message);
+  if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+    return makeProblem(err.statusCode, err.statusCode === 413 ? 'PAYLOAD_TOO_LARGE' : err.statusCode === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST', err.message);
+  }
+  return undefined;
+}
+
+export function toProblem(err: unknown): Problem | undefined {
+  const e = err as { code?: unknown; message?: string; details?: Record<string, unknown>; pointer?: unknown; position?: unknown };
+  const code = typeof e?.code === 'string' ? e.code : undefined;
+  const status = statusForCode(code);
+  if (status !== undefined && code) {
+    const extra: Partial<Problem> = { ...(e.details ?? {}) };
+    if (typeof e.pointer === 'string') extra.pointer = e.pointer;
+    if (typeof e.position === 'number') extra.position = e.position;
+    return makeProblem(status, code, e.message ?? code, extra);
+  }
+  if (isDatabaseUnavailable(err)) return makeProblem(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly.');
+  return fromFastifyError(err as FastifyError);
+}
+
+export const problemPlugin = fp(
+  async (app: FastifyInstance) => {
+    app.setErrorHandler((err, request, reply) => {
+      const problem = toProblem(err);
+      if (problem) {
+        if (problem.status >= 500) request.log.error({ err }, 'request failed: %s', problem.code);
+        else request.log.info({ code: problem.code, detail: problem.detail }, 'request rejected');
+        return sendProblem(reply, request, problem);
+      }
+      request.log.error({ err }, 'unhandled error');
+      return sendProblem(reply, request, makeProblem(500, 'INTERNAL', 'An unexpected error occurred. Quote the request id when reporting it.'));
+    });
+    app.setNotFoundHandler((request, reply) =>
+      sendProblem(reply, request, makeProblem(404, 'NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}`)),
+    );
+  },
+  { name: 'problem' },
+);

@@ -1,0 +1,77 @@
+// Process lifecycle: open the database (embedded or external), build the app, listen, and shut
+// down gracefully (in-flight requests finish, then the pool closes and embedded PostgreSQL stops).
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from './config/index.ts';
+import { openDatabase, type Database } from './platform/database.ts';
+import { generateToken, hashToken } from './platform/tokens.ts';
+import { TokenRepository } from './graph/token.repository.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer { app: FastifyInstance; db: Database; config: Config; url: string; close(): Promise<void> }
+
+async function bootstrapAdminToken(config: Config, db: Database, log: pino.Logger): Promise<void> {
+  if (config.adminToken) return;
+  const tokens = new TokenRepository(db);
+  if ((await tokens.count()) > 0) return;
+  const secret = generateToken();
+  await tokens.create('bootstrap-admin', hashToken(secret), ['admin']);
+  // Printed once, on the first start only: afterwards a token exists and this branch is skipped.
+  process.stdout.write(`\nNo API tokens existed, so an admin token was created. It is shown only this once:\n\n  ${secret}\n\nStore it now (export ATTESTANT_TOKEN=...).\n\n`);
+  log.warn('generated the first admin token (printed to stdout once)');
+}
+
+export async function startServer(config: Config = loadConfig()): Promise<RunningServer> {
+  const log = pino({ level: config.logLevel });
+  const db = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolSize: config.dbPoolSize,
+    log: (m) => log.debug({ component: 'postgres' }, m),
+  });
+  if (db.embedded) log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL');
+  let app: FastifyInstance | undefined;
+  try {
+    await bootstrapAdminToken(config, db, log);
+    const https = config.tlsCertFile && config.tlsKeyFile
+      ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
+      : undefined;
+    app = await buildApp({ config, db, https, logger: { level: config.logLevel } });
+    const url = await app.listen({ port: config.port, host: config.host });
+    let closing: Promise<void> | undefined;
+    const close = () => (closing ??= (async () => {
+      await app!.close();
+      await db.close();
+    })());
+    return { app, db, config, url, close };
+  } catch (err) {
+    await app?.close().catch(() => {});
+    await db.close().catch(() => {});
+    throw err;
+  }
+}
+
+/** `attestant serve`: run until SIGINT/SIGTERM. */
+export async function serve(): Promise<void> {
+  const server = await startServer();
+  const log = server.app.log;
+  log.info({ url: server.url }, 'attestant listening');
+  let shuttingDown = false;
+  const shutdown = (signal: string) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log.info({ signal }, 'shutting down');
+    // A hung close must not keep the process alive forever.
+    const timer = setTimeout(() => { log.error('shutdown timed out'); process.exit(1); }, 15_000);
+    timer.unref();
+    server.close().then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGHUP', () => { void server.app.reload?.().catch((err: unknown) => log.error({ err }, 'reload failed')); });
+}
+
+declare module 'fastify' {
+  interface FastifyInstance { reload?: () => Promise<unknown> }
+}
