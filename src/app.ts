@@ -12,6 +12,11 @@ import { TokenRepository } from './graph/token.repository.ts';
 import { AuditLog } from './audit/audit-log.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { tokenRoutes } from './http/tokens.routes.ts';
+import { sbomRoutes, sbomIngestResultSchema } from './http/sboms.routes.ts';
+import { SbomIngestService } from './ingest/sbom-ingest.service.ts';
+import { usageRoutes, usageResultSchema } from './http/usage.routes.ts';
+import { UsageService } from './search/usage.service.ts';
+import { UsageRepository } from './graph/usage.repository.ts';
 
 export interface AppOptions {
   config: Config;
@@ -19,6 +24,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger'];
   https?: { cert: Buffer; key: Buffer };
   metrics?: Metrics;
+  /** Build only to generate the OpenAPI document (no background connections). */
+  openapiOnly?: boolean;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -63,6 +70,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.get('/metrics', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   await app.register(tokenRoutes, { tokens, audit });
+  app.addSchema(sbomIngestResultSchema);
+  const sbomIngest = new SbomIngestService(db, metrics);
+  await app.register(sbomRoutes, { service: sbomIngest, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });
+  app.addSchema(usageResultSchema);
+  await app.register(usageRoutes, { service: new UsageService(new UsageRepository(db)) });
 
   return app;
 }

@@ -1,7 +1,7 @@
 // HTTP client for the CLI's commands: everything goes through the public API.
 import type { ClientConfig } from '../config/index.ts';
 
-export interface ApiResponse { status: number; contentType: string; body: unknown; text: string }
+export interface ApiResponse { status: number; contentType: string; body: unknown; text: string; headers: Headers }
 
 export class ApiClient {
   constructor(private readonly cfg: ClientConfig) {}
@@ -20,7 +20,7 @@ export class ApiClient {
     const contentType = res.headers.get('content-type') ?? '';
     let parsed: unknown = text;
     if (/json/.test(contentType)) { try { parsed = JSON.parse(text); } catch { /* keep text */ } }
-    return { status: res.status, contentType, body: parsed, text };
+    return { status: res.status, contentType, body: parsed, text, headers: res.headers };
   }
 }
 

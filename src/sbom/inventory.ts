@@ -28,6 +28,8 @@ export interface InventoryComponent {
    * top-level components from nested ones when the document has no dependency graph.
    */
   nestedIn?: string;
+  /** Where the component sits in the document (JSON pointer, XML element path, tag-value line), for findings. */
+  pointer?: string;
 }
 
 export interface InventorySubject {
@@ -37,6 +39,8 @@ export interface InventorySubject {
   purl?: string;
   /** `sha256:<hex>` digests found for the document's subject (metadata.component hashes, SPDX described package checksums). */
   digests: string[];
+  /** Where the subject sits in the document, for findings. */
+  pointer?: string;
 }
 
 export interface Inventory {

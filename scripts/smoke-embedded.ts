@@ -1,0 +1,67 @@
+// Smoke test of the quick start: `npm start` on the embedded PostgreSQL (no DATABASE_URL),
+// upload an SBOM through the CLI, stop gracefully, start again, and find the data still there.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findFreePort } from '../src/platform/embedded-postgres.ts';
+
+const dataRoot = mkdtempSync(join(tmpdir(), 'attestant-smoke-'));
+const port = await findFreePort();
+const token = 'att_smoke-admin-token-for-ci-only';
+const env = { ...process.env, DATABASE_URL: '', PORT: String(port), ATTESTANT_DATA_DIR: join(dataRoot, 'pgdata'), ATTESTANT_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' };
+const base = `http://127.0.0.1:${port}`;
+const fixture = 'test/fixtures/sbom/attestant-npm.cdx.json';
+
+function fail(msg: string): never {
+  console.error(`smoke: FAILED: ${msg}`);
+  process.exit(1);
+}
+
+async function start(): Promise<ChildProcess> {
+  const child = spawn('npm', ['start', '--silent'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) fail(`server exited with ${child.exitCode}`);
+    try {
+      const r = await fetch(`${base}/readyz`);
+      if (r.ok) return child;
+    } catch { /* not yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  fail('server did not become ready in 60 s');
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code !== 0) fail(`graceful shutdown exited with ${code}`);
+}
+
+function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['bin/attestant.mjs', ...args], { env: { ...env, ATTESTANT_URL: base, ATTESTANT_TOKEN: token }, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+try {
+  let server = await start();
+  const up = cli(['upload', fixture, '--artifact', `sha256:${'ab'.repeat(32)}`, '--service', 'smoke-service']);
+  if (up.status !== 0 || !/stored SBOM/.test(up.stdout)) fail(`upload: ${up.stdout}${up.stderr}`);
+  console.log(`smoke: ${up.stdout.trim()}`);
+  await stop(server);
+
+  server = await start();
+  const again = cli(['upload', fixture]);
+  if (again.status !== 0 || !/already stored/.test(again.stdout)) fail(`after restart the SBOM was not found: ${again.stdout}${again.stderr}`);
+  const usage = cli(['usage', 'pkg:npm/fastify', '--json']);
+  if (usage.status !== 0) fail(`usage: ${usage.stdout}${usage.stderr}`);
+  const body = JSON.parse(usage.stdout) as { matches: Array<{ artifact: { digest: string }; services: string[] }> };
+  if (!body.matches.some((m) => m.artifact.digest === `sha256:${'ab'.repeat(32)}` && m.services.includes('smoke-service'))) fail(`usage after restart: ${usage.stdout}`);
+  console.log('smoke: data survived the restart; where-used finds it');
+  await stop(server);
+  console.log('smoke: OK');
+} finally {
+  rmSync(dataRoot, { recursive: true, force: true });
+}
+process.exit(0);

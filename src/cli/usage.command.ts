@@ -1,0 +1,58 @@
+import { parseArgs, str, UsageError } from './args.ts';
+import { describeProblem, type ApiClient } from './client.ts';
+import type { Io } from './main.ts';
+import type { UsageResult } from '../search/usage.service.ts';
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.min(80, Math.max(...rows.map((r) => (r[i] ?? '').length))));
+  return rows.map((r) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
+}
+
+export async function runUsage(argv: string[], client: ApiClient, io: Io): Promise<number> {
+  const args = parseArgs(argv, ['json', 'csv', 'name', 'all']);
+  const target = args.positionals[0];
+  if (!target) throw new UsageError('usage: attestant usage PURL [--range vers:...] [--name] [--json|--csv] [--limit N] [--all]');
+  const q = new URLSearchParams();
+  if (args.flags.name || !target.startsWith('pkg:')) q.set('name', target);
+  else q.set('purl', target);
+  const range = str(args, 'range');
+  if (range) q.set('range', range);
+  q.set('limit', str(args, 'limit') ?? (args.flags.all ? '1000' : '100'));
+  const accept = args.flags.csv ? 'text/csv' : 'application/json';
+  const results: UsageResult[] = [];
+  let csv = '';
+  for (;;) {
+    const res = await client.request('GET', `/v1/components/usage?${q}`, { accept });
+    if (res.status >= 400) { io.stderr(`${describeProblem(res)}\n`); return 2; }
+    if (args.flags.csv) {
+      csv += csv ? res.text.split('\n').slice(1).join('\n') : res.text;
+      const next = res.headers.get('x-next-cursor');
+      if (!args.flags.all || !next) break;
+      q.set('cursor', next);
+      continue;
+    }
+    const body = res.body as UsageResult;
+    results.push(body);
+    if (!args.flags.all || !body.nextCursor) break;
+    q.set('cursor', body.nextCursor);
+  }
+  if (args.flags.csv) { io.stdout(csv); return 0; }
+  if (args.flags.json) {
+    const merged = { ...results[results.length - 1]!, matches: results.flatMap((r) => r.matches) };
+    io.stdout(`${JSON.stringify(merged, null, 2)}\n`);
+    return 0;
+  }
+  const rows = [['COMPONENT', 'ARTIFACT', 'SERVICES', 'ENVIRONMENTS', 'DIRECT / PATH']];
+  for (const r of results) for (const m of r.matches) {
+    rows.push([
+      m.component + (m.unorderable ? ' (unorderable)' : ''),
+      m.artifact ? `${m.artifact.digest.slice(0, 19)}…${m.artifact.name ? ` ${m.artifact.name}` : ''}` : '(no artifact)',
+      m.services.join(', ') || '-',
+      m.deployments.map((d) => `${d.environment}(${d.service})`).join(', ') || '-',
+      m.direct ? 'direct' : m.path ? m.path.join(' > ') : 'transitive',
+    ]);
+  }
+  const t = results[results.length - 1]!.totals;
+  io.stdout(`${table(rows)}\n\n${t.matches} matches: ${t.components} components in ${t.artifacts} artifacts, ${t.services} services${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
+  return 0;
+}

@@ -1,0 +1,192 @@
+// Writes one SBOM (document, artifacts, service, components, memberships, edges) in one
+// transaction. Every bulk write is a single INSERT ... SELECT FROM unnest(...): one statement and
+// a handful of array parameters whatever the row count (PostgreSQL allows 65,535 parameters).
+import type pg from 'pg';
+import type { Database } from '../platform/database.ts';
+import type { AssembledSbom } from '../ingest/sbom-assembly.ts';
+import type { Finding } from '../sbom/inventory.ts';
+
+export interface StoredSbomSummary {
+  id: string;
+  documentId: string;
+  digest: string;
+  format: string;
+  encoding: string;
+  specVersion: string;
+  subjectName: string | null;
+  subjectVersion: string | null;
+  subjectPurl: string | null;
+  subjectDigest: string | null;
+  componentCount: number;
+  findings: Finding[];
+}
+
+export interface NewSbom {
+  documentDigest: string;
+  mediaType: string | undefined;
+  content: Buffer;
+  format: string;
+  encoding: string;
+  specVersion: string;
+  serialNumber?: string;
+  name?: string;
+  subject?: { name?: string; version?: string; purl?: string };
+  artifactDigests: string[];
+  artifactName?: string;
+  service?: string;
+  assembled: AssembledSbom;
+  findings: Finding[];
+  attestationId?: string;
+}
+
+const SUMMARY_SQL = `
+  SELECT s.id, s.document_id AS "documentId", d.digest, s.format, s.encoding, s.spec_version AS "specVersion",
+         s.subject_name AS "subjectName", s.subject_version AS "subjectVersion", s.subject_purl AS "subjectPurl",
+         (SELECT a.digest FROM sbom_artifact sa JOIN artifact a ON a.id = sa.artifact_id WHERE sa.sbom_id = s.id ORDER BY a.digest LIMIT 1) AS "subjectDigest",
+         s.component_count AS "componentCount", s.findings
+  FROM sbom s JOIN document d ON d.id = s.document_id`;
+
+export async function upsertArtifacts(client: pg.ClientBase, digests: string[], name?: string): Promise<Map<string, string>> {
+  if (digests.length === 0) return new Map();
+  await client.query(
+    `INSERT INTO artifact (digest, name) SELECT d, $2 FROM unnest($1::text[]) AS t(d) ORDER BY d ON CONFLICT (digest) DO NOTHING`,
+    [digests, name ?? null],
+  );
+  const { rows } = await client.query<{ id: string; digest: string }>('SELECT id, digest FROM artifact WHERE digest = ANY($1::text[])', [digests]);
+  return new Map(rows.map((r) => [r.digest, r.id]));
+}
+
+export async function upsertService(client: pg.ClientBase, name: string): Promise<string> {
+  await client.query('INSERT INTO service (name) VALUES ($1) ON CONFLICT (name) DO NOTHING', [name]);
+  const { rows } = await client.query<{ id: string }>('SELECT id FROM service WHERE name = $1', [name]);
+  return rows[0]!.id;
+}
+
+export async function linkArtifactsToService(client: pg.ClientBase, artifactIds: string[], serviceId: string): Promise<void> {
+  if (artifactIds.length === 0) return;
+  await client.query(
+    `INSERT INTO artifact_service (artifact_id, service_id) SELECT a, $2 FROM unnest($1::bigint[]) AS t(a) ON CONFLICT DO NOTHING`,
+    [artifactIds, serviceId],
+  );
+}
+
+/** Inserts missing components and returns key → id for all of them. */
+async function upsertComponents(client: pg.ClientBase, rows: AssembledSbom['components']): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (rows.length === 0) return ids;
+  const cols = {
+    key: [] as string[], purl: [] as (string | null)[], pk: [] as (string | null)[], type: [] as (string | null)[],
+    ns: [] as (string | null)[], name: [] as string[], version: [] as (string | null)[], q: [] as (string | null)[], vk: [] as (string | null)[],
+  };
+  for (const r of rows) {
+    cols.key.push(r.key); cols.purl.push(r.purl); cols.pk.push(r.packageKey); cols.type.push(r.type); cols.ns.push(r.namespace);
+    cols.name.push(r.name); cols.version.push(r.version); cols.q.push(r.qualifiers); cols.vk.push(r.versionKey);
+  }
+  // Sorted insertion order keeps concurrent ingests from deadlocking on the unique index.
+  const { rows: inserted } = await client.query<{ id: string; key: string }>(
+    `WITH input AS (
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+         AS t(key, purl, package_key, type, namespace, name, version, qualifiers, version_key)
+     ), ins AS (
+       INSERT INTO component (key, purl, package_key, type, namespace, name, version, qualifiers, version_key)
+       SELECT key, purl, package_key, type, namespace, name, version, qualifiers, version_key FROM input ORDER BY key
+       ON CONFLICT (key) DO NOTHING
+       RETURNING id, key
+     )
+     SELECT id, key FROM ins
+     UNION ALL
+     SELECT c.id, c.key FROM component c JOIN input i ON c.key = i.key`,
+    [cols.key, cols.purl, cols.pk, cols.type, cols.ns, cols.name, cols.version, cols.q, cols.vk],
+  );
+  for (const r of inserted) ids.set(r.key, r.id);
+  if (ids.size < rows.length) {
+    // A concurrent transaction inserted some keys after our snapshot: read them with a new one.
+    const missing = cols.key.filter((k) => !ids.has(k));
+    const { rows: late } = await client.query<{ id: string; key: string }>('SELECT id, key FROM component WHERE key = ANY($1::text[])', [missing]);
+    for (const r of late) ids.set(r.key, r.id);
+  }
+  return ids;
+}
+
+export class SbomRepository {
+  constructor(private readonly db: Database) {}
+
+  async findByDocumentDigest(digest: string): Promise<StoredSbomSummary | undefined> {
+    const { rows } = await this.db.pool.query<StoredSbomSummary>(`${SUMMARY_SQL} WHERE d.digest = $1 AND s.attestation_id IS NULL`, [digest]);
+    return rows[0];
+  }
+
+  async findById(id: string): Promise<StoredSbomSummary | undefined> {
+    const { rows } = await this.db.pool.query<StoredSbomSummary>(`${SUMMARY_SQL} WHERE s.id = $1`, [id]);
+    return rows[0];
+  }
+
+  /** Binds an already stored SBOM to more artifacts and a service (re-upload with new query parameters). */
+  async bindExisting(client: pg.ClientBase, sbomId: string, artifactDigests: string[], service?: string, artifactName?: string): Promise<void> {
+    const artifacts = await upsertArtifacts(client, artifactDigests, artifactName);
+    const ids = [...artifacts.values()];
+    if (ids.length) {
+      await client.query(`INSERT INTO sbom_artifact (sbom_id, artifact_id) SELECT $1, a FROM unnest($2::bigint[]) AS t(a) ON CONFLICT DO NOTHING`, [sbomId, ids]);
+    }
+    if (service) {
+      const { rows } = await client.query<{ artifact_id: string }>('SELECT artifact_id FROM sbom_artifact WHERE sbom_id = $1', [sbomId]);
+      await linkArtifactsToService(client, rows.map((r) => r.artifact_id), await upsertService(client, service));
+    }
+  }
+
+  /** Inserts the document row; returns undefined when the same bytes are already stored. */
+  async insertDocument(client: pg.ClientBase, digest: string, kind: 'sbom' | 'attestation', mediaType: string | undefined, content: Buffer): Promise<string | undefined> {
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO document (digest, kind, media_type, size_bytes, content) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (digest) DO NOTHING RETURNING id`,
+      [digest, kind, mediaType ?? null, content.length, content],
+    );
+    return rows[0]?.id;
+  }
+
+  /** Everything but the document row, inside the caller's transaction. */
+  async insertSbom(client: pg.ClientBase, documentId: string, s: NewSbom): Promise<string> {
+    const a = s.assembled;
+    const componentIds = await upsertComponents(client, a.components);
+    const rootId = a.rootKey ? componentIds.get(a.rootKey) ?? null : null;
+    const { rows } = await client.query<{ id: string }>(
+      `INSERT INTO sbom (document_id, attestation_id, format, encoding, spec_version, serial_number, name, root_component_id,
+                         subject_name, subject_version, subject_purl, component_count, findings)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::jsonb) RETURNING id`,
+      [documentId, s.attestationId ?? null, s.format, s.encoding, s.specVersion, s.serialNumber ?? null, s.name ?? null, rootId,
+        s.subject?.name ?? null, s.subject?.version ?? null, s.subject?.purl ?? null, a.memberships.length, JSON.stringify(s.findings)],
+    );
+    const sbomId = rows[0]!.id;
+
+    const mComp: string[] = [], mDirect: boolean[] = [], mDepth: (number | null)[] = [], mParent: (string | null)[] = [];
+    for (const m of a.memberships) {
+      mComp.push(componentIds.get(m.key)!);
+      mDirect.push(m.direct);
+      mDepth.push(m.depth);
+      mParent.push(m.parentKey ? componentIds.get(m.parentKey) ?? null : null);
+    }
+    if (mComp.length) {
+      await client.query(
+        `INSERT INTO sbom_component (sbom_id, component_id, direct, depth, parent_component_id)
+         SELECT $1, c, d, dp, p FROM unnest($2::bigint[], $3::boolean[], $4::int[], $5::bigint[]) AS t(c, d, dp, p)`,
+        [sbomId, mComp, mDirect, mDepth, mParent],
+      );
+    }
+    if (a.edges.length) {
+      const ep: string[] = [], ec: string[] = [];
+      for (const [p, c] of a.edges) { ep.push(componentIds.get(p)!); ec.push(componentIds.get(c)!); }
+      await client.query(
+        `INSERT INTO dependency_edge (sbom_id, parent_id, child_id)
+         SELECT $1, p, c FROM unnest($2::bigint[], $3::bigint[]) AS t(p, c) ON CONFLICT DO NOTHING`,
+        [sbomId, ep, ec],
+      );
+    }
+    const artifacts = await upsertArtifacts(client, s.artifactDigests, s.artifactName);
+    const artifactIds = [...artifacts.values()];
+    if (artifactIds.length) {
+      await client.query(`INSERT INTO sbom_artifact (sbom_id, artifact_id) SELECT $1, a FROM unnest($2::bigint[]) AS t(a) ON CONFLICT DO NOTHING`, [sbomId, artifactIds]);
+    }
+    if (s.service) await linkArtifactsToService(client, artifactIds, await upsertService(client, s.service));
+    return sbomId;
+  }
+}

@@ -1,0 +1,144 @@
+// Where-used queries. Each statement names the index it relies on; bench/usage.bench.ts prints
+// EXPLAIN (ANALYZE, BUFFERS) for them on a 1M-membership database.
+import type { Database } from '../platform/database.ts';
+
+export interface CandidateComponent { id: string; key: string; purl: string | null; type: string | null; name: string; version: string | null; qualifiers: string | null; versionKey: string | null }
+
+export interface UsageHit {
+  componentId: string; componentKey: string; purl: string | null; name: string; version: string | null;
+  sbomId: string; direct: boolean; depth: number | null;
+  artifactId: string | null; artifactDigest: string | null; artifactName: string | null;
+}
+
+export interface UsageCursor { key: string; digest: string; sbom: string }
+
+const CANDIDATE_COLUMNS = `id, key, purl, type, name, version, qualifiers, version_key AS "versionKey"`;
+
+export class UsageRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Index: component_package_version_idx (package_key, version_key) — a range scan. */
+  async candidatesByPackage(packageKey: string, lowKey: string | null, highKey: string | null): Promise<CandidateComponent[]> {
+    const { rows } = await this.db.pool.query<CandidateComponent>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM component
+       WHERE package_key = $1
+         AND (version_key IS NULL
+              OR (($2::text IS NULL OR version_key >= $2) AND ($3::text IS NULL OR version_key <= $3)))`,
+      [packageKey, lowKey, highKey],
+    );
+    return rows;
+  }
+
+  /** Index: component_name_lower_idx. Across ecosystems, and components without purls. */
+  async candidatesByName(name: string): Promise<CandidateComponent[]> {
+    const { rows } = await this.db.pool.query<CandidateComponent>(
+      `SELECT ${CANDIDATE_COLUMNS} FROM component WHERE name_lower = lower($1)`,
+      [name],
+    );
+    return rows;
+  }
+
+  /** Index: sbom_component_component_idx (component_id, sbom_id), then primary keys. */
+  async totals(componentIds: string[]): Promise<{ components: number; artifacts: number; services: number; hits: number }> {
+    const { rows } = await this.db.pool.query<{ components: string; artifacts: string; services: string; hits: string }>(
+      `WITH hits AS (
+         SELECT sc.component_id, sa.artifact_id
+         FROM sbom_component sc
+         LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
+         WHERE sc.component_id = ANY($1::bigint[])
+       )
+       SELECT (SELECT count(DISTINCT component_id) FROM hits) AS components,
+              (SELECT count(DISTINCT artifact_id) FROM hits) AS artifacts,
+              (SELECT count(DISTINCT s.service_id) FROM artifact_service s WHERE s.artifact_id IN (SELECT artifact_id FROM hits)) AS services,
+              (SELECT count(*) FROM hits) AS hits`,
+      [componentIds],
+    );
+    const r = rows[0]!;
+    return { components: Number(r.components), artifacts: Number(r.artifacts), services: Number(r.services), hits: Number(r.hits) };
+  }
+
+  /** One page in (component key, artifact digest, sbom id) order; keyset paging keeps pages stable. */
+  async page(componentIds: string[], after: UsageCursor | undefined, limit: number): Promise<UsageHit[]> {
+    const { rows } = await this.db.pool.query<UsageHit>(
+      `SELECT c.id AS "componentId", c.key AS "componentKey", c.purl, c.name, c.version,
+              sc.sbom_id AS "sbomId", sc.direct, sc.depth,
+              a.id AS "artifactId", a.digest AS "artifactDigest", a.name AS "artifactName"
+       FROM component c
+       JOIN sbom_component sc ON sc.component_id = c.id
+       LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
+       LEFT JOIN artifact a ON a.id = sa.artifact_id
+       WHERE c.id = ANY($1::bigint[])
+         AND ($2::text IS NULL OR (c.key, coalesce(a.digest, ''), sc.sbom_id::text) > ($2, $3, $4))
+       ORDER BY c.key, coalesce(a.digest, ''), sc.sbom_id::text
+       LIMIT $5`,
+      [componentIds, after?.key ?? null, after?.digest ?? '', after?.sbom ?? '', limit],
+    );
+    return rows;
+  }
+
+  /** Services each artifact is built for. Index: artifact_service primary key. */
+  async servicesOf(artifactIds: string[]): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!artifactIds.length) return out;
+    const { rows } = await this.db.pool.query<{ artifactId: string; name: string }>(
+      `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
+       WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
+      [artifactIds],
+    );
+    for (const r of rows) out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), r.name]);
+    return out;
+  }
+
+  /** Where each artifact runs now. Index: deployment_current_artifact_idx (partial, until IS NULL). */
+  async currentDeploymentsOf(artifactIds: string[]): Promise<Map<string, Array<{ service: string; environment: string; since: Date }>>> {
+    const out = new Map<string, Array<{ service: string; environment: string; since: Date }>>();
+    if (!artifactIds.length) return out;
+    const { rows } = await this.db.pool.query<{ artifactId: string; service: string; environment: string; since: Date }>(
+      `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
+       FROM deployment d JOIN service s ON s.id = d.service_id
+       WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
+      [artifactIds],
+    );
+    for (const r of rows) out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { service: r.service, environment: r.environment, since: r.since }]);
+    return out;
+  }
+
+  /**
+   * One root-to-component path per (sbom, component), by walking the stored shortest-path parents:
+   * a few primary-key lookups per hit instead of a graph search.
+   */
+  async paths(pairs: Array<{ sbomId: string; componentId: string }>): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (!pairs.length) return out;
+    const { rows } = await this.db.pool.query<{ ord: string; step: number; label: string; root: string | null; depth: number | null }>(
+      `WITH RECURSIVE walk AS (
+         SELECT h.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, 0 AS step
+         FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS h(sbom_id, component_id, ord)
+         JOIN sbom_component sc ON sc.sbom_id = h.sbom_id AND sc.component_id = h.component_id
+         UNION ALL
+         SELECT w.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, w.step + 1
+         FROM walk w JOIN sbom_component sc ON sc.sbom_id = w.sbom_id AND sc.component_id = w.parent_component_id
+         WHERE w.step < 128
+       )
+       SELECT w.ord, w.step, coalesce(c.purl, c.name || coalesce('@' || c.version, '')) AS label, w.depth,
+              (SELECT coalesce(rc.purl, rc.name || coalesce('@' || rc.version, '')) FROM sbom s JOIN component rc ON rc.id = s.root_component_id WHERE s.id = w.sbom_id) AS root
+       FROM walk w JOIN component c ON c.id = w.component_id
+       ORDER BY w.ord, w.step DESC`,
+      [pairs.map((p) => p.sbomId), pairs.map((p) => p.componentId)],
+    );
+    const byOrd = new Map<string, { labels: string[]; root: string | null; reachable: boolean }>();
+    for (const r of rows) {
+      let e = byOrd.get(r.ord);
+      if (!e) { e = { labels: [], root: r.root, reachable: true }; byOrd.set(r.ord, e); }
+      // The walk's top element must be a direct dependency (depth 1), else the path is unknown.
+      if (e.labels.length === 0 && r.depth !== 1) e.reachable = false;
+      e.labels.push(r.label);
+    }
+    pairs.forEach((p, i) => {
+      const e = byOrd.get(String(i + 1));
+      if (!e || !e.reachable) return;
+      out.set(`${p.sbomId}/${p.componentId}`, e.root ? [e.root, ...e.labels] : e.labels);
+    });
+    return out;
+  }
+}

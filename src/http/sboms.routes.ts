@@ -1,0 +1,76 @@
+import type { FastifyInstance } from 'fastify';
+import type { SbomIngestService } from '../ingest/sbom-ingest.service.ts';
+import { decodeBody, parseDigest } from '../ingest/body.ts';
+import { digestPattern, errorResponses } from './schemas.ts';
+
+const findingSchema = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, pointer: { type: 'string' } },
+  required: ['code', 'message'],
+} as const;
+
+export const SBOM_CONTENT_TYPES = [
+  'application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+xml', 'application/spdx+json', 'text/spdx',
+  'application/json', 'application/xml', 'text/xml', 'text/plain', 'application/gzip',
+];
+
+export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomIngestService; strictDefault: boolean; bodyLimit: number }): Promise<void> {
+  // SBOMs are stored byte-exact and hashed, so this route takes the raw body whatever its type.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.post<{ Querystring: { artifact?: string; name?: string; service?: string; strict?: boolean } }>('/v1/sboms', {
+    config: { scope: 'ingest' },
+    schema: {
+      tags: ['ingest'],
+      summary: 'Upload an SBOM (CycloneDX JSON/XML 1.2-1.7, SPDX 2.2/2.3 JSON or tag-value; gzip accepted)',
+      description: 'The body is the raw document. 201 for a new document, 200 when the same bytes were stored before. Schema findings are returned as warnings; with strict=true (or ATTESTANT_STRICT_SBOM=true) they reject the document with 422.',
+      security: [{ bearer: [] }],
+      consumes: SBOM_CONTENT_TYPES,
+      querystring: {
+        type: 'object',
+        properties: {
+          artifact: { type: 'string', description: 'sha256:<hex> digest of the artifact this SBOM describes' },
+          name: { type: 'string', maxLength: 500 },
+          service: { type: 'string', minLength: 1, maxLength: 200, description: 'The service the artifact is built for' },
+          strict: { type: 'boolean' },
+        },
+        additionalProperties: false,
+      },
+      response: {
+        200: { $ref: 'SbomIngestResult#' },
+        201: { $ref: 'SbomIngestResult#' },
+        ...errorResponses(413, 415, 422),
+      },
+    },
+  }, async (request, reply) => {
+    const raw = request.body as Buffer | undefined;
+    const bytes = decodeBody(raw ?? Buffer.alloc(0), request.headers['content-encoding'], opts.bodyLimit);
+    const q = request.query;
+    const result = await opts.service.ingest({
+      bytes,
+      contentType: request.headers['content-type'],
+      artifact: q.artifact ? parseDigest(q.artifact, '/artifact') : undefined,
+      name: q.name,
+      service: q.service,
+      strict: q.strict ?? opts.strictDefault,
+      actor: request.principal?.name,
+    });
+    return reply.code(result.created ? 201 : 200).send(result.body);
+  });
+}
+
+export const sbomIngestResultSchema = {
+  $id: 'SbomIngestResult',
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    digest: { type: 'string', pattern: digestPattern },
+    format: { type: 'string', enum: ['cyclonedx', 'spdx'] },
+    specVersion: { type: 'string' },
+    subject: { type: 'object', properties: { digest: { type: 'string' }, name: { type: 'string' }, purl: { type: 'string' } } },
+    componentCount: { type: 'integer' },
+    warnings: { type: 'array', items: findingSchema },
+  },
+  required: ['id', 'digest', 'format', 'specVersion', 'subject', 'componentCount', 'warnings'],
+} as const;

@@ -1,0 +1,99 @@
+// SBOM ingest: decode → parse (pure) → validate → assemble (pure) → one transaction.
+import type { Database } from '../platform/database.ts';
+import { withTransaction } from '../platform/database.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { appendAuditEvents } from '../audit/audit-log.ts';
+import { computeMemberships, parseSbom, validateSbom, type DetectedKind, type Finding, type Inventory } from '../sbom/index.ts';
+import { SbomRepository, type StoredSbomSummary } from '../graph/sbom.repository.ts';
+import { assembleSbom } from './sbom-assembly.ts';
+import { sha256Digest } from './body.ts';
+
+export interface SbomIngestRequest {
+  bytes: Buffer;
+  contentType?: string;
+  artifact?: string;
+  name?: string;
+  service?: string;
+  strict: boolean;
+  actor?: string;
+}
+
+export interface SbomIngestResponse {
+  id: string;
+  digest: string;
+  format: string;
+  specVersion: string;
+  subject: { digest?: string; name?: string; purl?: string };
+  componentCount: number;
+  warnings: Finding[];
+}
+
+export class SbomRejected extends AppError<'SBOM_INVALID'> {}
+
+function toResponse(s: StoredSbomSummary): SbomIngestResponse {
+  const subject: SbomIngestResponse['subject'] = {};
+  if (s.subjectDigest) subject.digest = s.subjectDigest;
+  if (s.subjectName) subject.name = s.subjectName;
+  if (s.subjectPurl) subject.purl = s.subjectPurl;
+  return { id: s.id, digest: s.digest, format: s.format, specVersion: s.specVersion, subject, componentCount: s.componentCount, warnings: s.findings };
+}
+
+/** Pure part of ingest, shared with SBOM predicates of attestations. */
+export async function prepareSbom(bytes: Buffer, contentType: string | undefined, strict: boolean): Promise<{ inventory: Inventory; findings: Finding[]; assembled: ReturnType<typeof assembleSbom> }> {
+  const inventory = parseSbom(bytes, contentType);
+  const kind = { format: inventory.format, encoding: inventory.encoding } as DetectedKind;
+  const schemaFindings = await validateSbom(kind, inventory.specVersion, bytes);
+  if (strict && schemaFindings.some((f) => f.code !== 'SCHEMA_UNAVAILABLE')) {
+    throw new SbomRejected('SBOM_INVALID', `The document breaks the ${inventory.format} ${inventory.specVersion} schema (${schemaFindings.length} violations).`, { errors: schemaFindings });
+  }
+  const assembled = assembleSbom(inventory, computeMemberships(inventory));
+  return { inventory, findings: [...inventory.findings, ...schemaFindings, ...assembled.findings], assembled };
+}
+
+export class SbomIngestService {
+  private readonly repo: SbomRepository;
+
+  constructor(private readonly db: Database, private readonly metrics?: Metrics) {
+    this.repo = new SbomRepository(db);
+  }
+
+  async ingest(req: SbomIngestRequest): Promise<{ created: boolean; body: SbomIngestResponse }> {
+    const digest = sha256Digest(req.bytes);
+    const existing = await this.repo.findByDocumentDigest(digest);
+    if (existing) return this.duplicate(existing, req);
+
+    const { inventory, findings, assembled } = await prepareSbom(req.bytes, req.contentType, req.strict);
+    const artifactDigests = req.artifact ? [req.artifact] : [...new Set(inventory.subject?.digests ?? [])];
+    const result = await withTransaction(this.db.pool, async (client) => {
+      const documentId = await this.repo.insertDocument(client, digest, 'sbom', req.contentType, req.bytes);
+      if (!documentId) return undefined; // lost a race with the same bytes: fall through to duplicate
+      const sbomId = await this.repo.insertSbom(client, documentId, {
+        documentDigest: digest, mediaType: req.contentType, content: req.bytes,
+        format: inventory.format, encoding: inventory.encoding, specVersion: inventory.specVersion,
+        serialNumber: inventory.serialNumber, name: inventory.name,
+        subject: inventory.subject, artifactDigests, artifactName: req.name, service: req.service,
+        assembled, findings,
+      });
+      await appendAuditEvents(client, [{ kind: 'sbom.ingested', actor: req.actor, subject: digest, payload: { sbomId, artifacts: artifactDigests, service: req.service ?? null, components: assembled.memberships.length } }]);
+      return sbomId;
+    });
+    if (result === undefined) {
+      const raced = await this.repo.findByDocumentDigest(digest);
+      if (raced) return this.duplicate(raced, req);
+      throw new Error('document insert conflicted but no SBOM is stored');
+    }
+    this.metrics?.ingests.inc({ kind: 'sbom', result: 'created' });
+    const stored = await this.repo.findById(result);
+    return { created: true, body: toResponse(stored!) };
+  }
+
+  private async duplicate(existing: StoredSbomSummary, req: SbomIngestRequest): Promise<{ created: boolean; body: SbomIngestResponse }> {
+    if (req.artifact || req.service) {
+      await withTransaction(this.db.pool, (client) => this.repo.bindExisting(client, existing.id, req.artifact ? [req.artifact] : [], req.service, req.name));
+      existing = (await this.repo.findById(existing.id)) ?? existing;
+    }
+    this.metrics?.ingests.inc({ kind: 'sbom', result: 'duplicate' });
+    return { created: false, body: toResponse(existing) };
+  }
+}
