@@ -1,0 +1,129 @@
+// Throughput of DSSE bundle verification: our prepared-trust path against the
+// naive per-call @sigstore/verify path (parse the trusted root, toTrustMaterial,
+// toSignedEntity, new Verifier(...).verify on every call), same run, same
+// fixtures, identical verdicts required.
+//
+//   node --import tsx bench/verify.bench.ts
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundleFromJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { buildTrust, verifyBundle, type Expectation } from '../src/verify/index.ts';
+import { publicGoodTrustedRoot } from '../src/verify/public-good.ts';
+
+export interface BenchResult { name: string; value: number; unit: string; baseline?: string; ratio?: number }
+
+const FIX = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
+const read = (p: string): Buffer => readFileSync(`${FIX}${p}`);
+const readJson = (p: string): unknown => JSON.parse(read(p).toString('utf8'));
+
+interface Fixture {
+  name: string;
+  bytes: Buffer;
+  rootJson: unknown;
+  /** Verifier thresholds the naive path needs to mean the same thing as ours. */
+  naive: { ctlogThreshold: number; tlogThreshold: number; timestampThreshold: number };
+  keyPem?: string;
+  expect?: Expectation;
+  pass: boolean;
+}
+
+function fixtures(): Fixture[] {
+  const publicGood = publicGoodTrustedRoot();
+  const custom = readJson('sigstore-conformance/intoto-with-custom-trust-root/trusted_root.json');
+  const priv = readJson('private-sigstore/trusted_root.json');
+  const keyless = { ctlogThreshold: 1, tlogThreshold: 1, timestampThreshold: 1 };
+  const noCt = { ctlogThreshold: 0, tlogThreshold: 1, timestampThreshold: 1 };
+  const keyed = { ctlogThreshold: 0, tlogThreshold: 0, timestampThreshold: 0 };
+  const p256 = read('private-sigstore/managed-p256.pub').toString('utf8');
+  const tamperedSig = readJson('private-sigstore/keyless-dsse.sigstore.json') as { dsseEnvelope: { signatures: Array<{ sig: string }> } };
+  const sig = Buffer.from(tamperedSig.dsseEnvelope.signatures[0]?.sig ?? '', 'base64');
+  sig[sig.length - 3] = (sig[sig.length - 3] ?? 0) ^ 1;
+  tamperedSig.dsseEnvelope.signatures[0] = { ...tamperedSig.dsseEnvelope.signatures[0], sig: sig.toString('base64') };
+  return [
+    { name: 'slsa generic (public-good, v0.3)', bytes: read('slsa/gha_generic-v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.jsonl'), rootJson: publicGood, naive: keyless, pass: true },
+    { name: 'slsa container (public-good, v0.2)', bytes: read('slsa/gha_container-based-v2.1.0/binary-linux-amd64-workflow_dispatch.intoto.build.slsa'), rootJson: publicGood, naive: keyless, pass: true },
+    { name: 'conformance intoto-in-dsse-v3', bytes: read('sigstore-conformance/happy-path-intoto-in-dsse-v3/bundle.sigstore.json'), rootJson: publicGood, naive: keyless, pass: true },
+    { name: 'conformance custom trust root', bytes: read('sigstore-conformance/intoto-with-custom-trust-root/bundle.sigstore.json'), rootJson: custom, naive: keyless, pass: true },
+    { name: 'private keyless dsse', bytes: read('private-sigstore/keyless-dsse.sigstore.json'), rootJson: priv, naive: noCt, pass: true },
+    { name: 'private keyed p256', bytes: read('private-sigstore/keyed-p256.sigstore.json'), rootJson: priv, naive: keyed, keyPem: p256, pass: true },
+    { name: 'private keyless dsse, signature flipped', bytes: Buffer.from(JSON.stringify(tamperedSig)), rootJson: priv, naive: noCt, pass: false },
+  ];
+}
+
+/** The per-call path a first implementation would write. */
+function naiveVerify(f: Fixture): void {
+  const material = toTrustMaterial(TrustedRoot.fromJSON(f.rootJson), (hint) => {
+    if (!f.keyPem) throw new Error(`no key ${hint}`);
+    return { publicKey: crypto.createPublicKey(f.keyPem), validFor: () => true };
+  });
+  const bundle = bundleFromJSON(JSON.parse(f.bytes.toString('utf8')));
+  new Verifier(material, f.naive).verify(toSignedEntity(bundle));
+}
+
+import * as crypto from 'node:crypto';
+
+function verdict(fn: () => void): boolean {
+  try {
+    fn();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function throughput(fn: () => void, minMs: number): number {
+  for (let i = 0; i < 20; i++) fn(); // warm-up
+  let n = 0;
+  const t0 = process.hrtime.bigint();
+  let elapsed = 0;
+  while (elapsed < minMs) {
+    fn();
+    n++;
+    elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+  }
+  return (n * 1000) / elapsed;
+}
+
+export async function runVerifyBench(opts: { minMs?: number } = {}): Promise<BenchResult[]> {
+  const minMs = opts.minMs ?? 2000;
+  const all = fixtures();
+  const trust = buildTrust({
+    publicGood: true,
+    trustedRoots: [
+      { name: 'conformance-custom', json: readJson('sigstore-conformance/intoto-with-custom-trust-root/trusted_root.json') },
+      { name: 'private', json: readJson('private-sigstore/trusted_root.json') },
+    ],
+    keys: [{ name: 'release-p256', pem: read('private-sigstore/managed-p256.pub').toString('utf8') }],
+  });
+  const ours = (f: Fixture): void => void verifyBundle(trust, f.bytes, f.expect ? { expect: f.expect } : {});
+
+  for (const f of all) {
+    const a = verdict(() => naiveVerify(f));
+    const b = verdict(() => ours(f));
+    if (a !== f.pass || b !== f.pass) throw new Error(`verdict mismatch on ${f.name}: naive=${a} ours=${b} expected=${f.pass}`);
+  }
+  const passing = all.filter((f) => f.pass);
+  let i = 0;
+  const naiveMix = (): void => naiveVerify(passing[i++ % passing.length] as Fixture);
+  let j = 0;
+  const oursMix = (): void => ours(passing[j++ % passing.length] as Fixture);
+  const naive = throughput(naiveMix, minMs);
+  const fast = throughput(oursMix, minMs);
+  const results: BenchResult[] = [
+    { name: 'verify.dsse-bundle.naive', value: Math.round(naive), unit: 'bundles/s' },
+    { name: 'verify.dsse-bundle', value: Math.round(fast), unit: 'bundles/s', baseline: 'verify.dsse-bundle.naive', ratio: Math.round((fast / naive) * 100) / 100 },
+  ];
+  for (const f of passing) {
+    const n = throughput(() => naiveVerify(f), minMs / 4);
+    const o = throughput(() => ours(f), minMs / 4);
+    results.push({ name: `verify.dsse-bundle[${f.name}]`, value: Math.round(o), unit: 'bundles/s', baseline: `naive ${Math.round(n)}/s`, ratio: Math.round((o / n) * 100) / 100 });
+  }
+  return results;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const results = await runVerifyBench();
+  for (const r of results) console.log(`${r.name.padEnd(60)} ${String(r.value).padStart(7)} ${r.unit}${r.ratio !== undefined ? `  x${r.ratio} vs ${r.baseline}` : ''}`);
+}
