@@ -17,6 +17,20 @@ import { SbomIngestService } from './ingest/sbom-ingest.service.ts';
 import { usageRoutes, usageResultSchema } from './http/usage.routes.ts';
 import { UsageService } from './search/usage.service.ts';
 import { UsageRepository } from './graph/usage.repository.ts';
+import { FactsRepository } from './graph/facts.repository.ts';
+import { ExceptionRepository } from './graph/exception.repository.ts';
+import { ChangeFeed } from './graph/change-feed.ts';
+import { FactsCache } from './decide/facts-cache.ts';
+import { PolicyStore } from './decide/policy-store.ts';
+import { DecisionService, ExceptionsCache } from './decide/decision.service.ts';
+import { decisionRoutes, decisionResultSchema } from './http/decisions.routes.ts';
+import { exceptionRoutes } from './http/exceptions.routes.ts';
+import { admissionRoutes } from './http/admission.routes.ts';
+import { adminRoutes } from './http/admin.routes.ts';
+import { attestationRoutes, attestationResultSchema, verifyRoutes } from './http/attestations.routes.ts';
+import { artifactRoutes } from './http/artifacts.routes.ts';
+import { AttestationIngestService } from './ingest/attestation-ingest.service.ts';
+import { TrustStore } from './ingest/trust-store.ts';
 
 export interface AppOptions {
   config: Config;
@@ -46,6 +60,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   const metrics = opts.metrics ?? new Metrics();
+  // Policies are loaded before anything listens: an invalid policy fails start-up.
+  const policies = new PolicyStore(config.policyDir);
+  const trust = new TrustStore(config.trustConfig);
+  const facts = new FactsRepository(db);
+  const factsCache = new FactsCache((d) => facts.load(d));
+  const exceptionsCache = new ExceptionsCache(new ExceptionRepository(db));
+  const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
+    onArtifacts: (digests) => factsCache.invalidate(digests),
+    onExceptions: () => exceptionsCache.invalidate(),
+    onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); },
+  }, (m) => app.log.warn(m));
   const tokens = new TokenRepository(db);
   const audit = new AuditLog(db.pool);
   let migrated = false;
@@ -57,6 +82,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
 
+  if (changeFeed) {
+    await changeFeed.start();
+    app.addHook('onClose', async () => changeFeed.close());
+  }
   await app.register(problemPlugin);
   await app.register(authPlugin, { tokens, adminToken: config.adminToken });
   await app.register(openapiPlugin);
@@ -65,6 +94,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     checks: [
       { name: 'database', check: async () => { await db.pool.query('SELECT 1'); return true; } },
       { name: 'migrations', check: async () => (migrated ||= await migrationsApplied(db.pool)) },
+      { name: 'policy', check: () => policies.loaded },
+      { name: 'trust', check: () => trust.trust.roots.length + trust.trust.keys.length > 0 },
     ],
   });
   app.get('/metrics', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) =>
@@ -75,10 +106,40 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(sbomRoutes, { service: sbomIngest, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });
   app.addSchema(usageResultSchema);
   await app.register(usageRoutes, { service: new UsageService(new UsageRepository(db)) });
+  app.addSchema(attestationResultSchema);
+  const attestationIngest = new AttestationIngestService(db, trust, {
+    strictSbom: config.strictSbom, metrics, log: app.log, onArtifacts: (d) => factsCache.invalidate(d),
+  });
+  await app.register(attestationRoutes, { service: attestationIngest, trust, bodyLimit: config.bodyLimitBytes });
+  await app.register(verifyRoutes, { trust });
+  await app.register(artifactRoutes, { db });
+  app.addSchema(decisionResultSchema);
+  const decisions = new DecisionService(db, policies, factsCache, exceptionsCache, metrics);
+  app.decorate('decisions', decisions);
+  await app.register(decisionRoutes, { decisions, db, onDeployment: () => {} });
+  await app.register(exceptionRoutes, { db, onChange: () => exceptionsCache.invalidate() });
+  await app.register(admissionRoutes, { decisions, namespaceEnvironments: config.namespaceEnvironments });
+
+  const reload = async () => {
+    // Both are validated before either is swapped in, so a bad file changes nothing.
+    const nextTrust = trust.prepare();
+    const set = policies.prepare();
+    trust.swap(nextTrust);
+    policies.swap(set);
+    factsCache.clear();
+    exceptionsCache.invalidate();
+    app.log.info({ policies: set.policies.map((p) => ({ name: p.name, digest: p.digest })) }, 'reloaded policies');
+    return {
+      policies: set.policies.map((p) => ({ name: p.name, digest: p.digest, file: p.file, environments: p.environments, mode: p.mode })),
+      trust: { roots: nextTrust.roots, keys: nextTrust.keys },
+    };
+  };
+  app.decorate('reload', reload);
+  await app.register(adminRoutes, { reload });
 
   return app;
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { metrics: Metrics }
+  interface FastifyInstance { metrics: Metrics; decisions: DecisionService }
 }

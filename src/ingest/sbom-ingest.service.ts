@@ -7,6 +7,7 @@ import { appendAuditEvents } from '../audit/audit-log.ts';
 import { computeMemberships, parseSbom, validateSbom, type DetectedKind, type Finding, type Inventory } from '../sbom/index.ts';
 import { SbomRepository, type StoredSbomSummary } from '../graph/sbom.repository.ts';
 import { assembleSbom } from './sbom-assembly.ts';
+import { notifyArtifacts } from '../graph/change-feed.ts';
 import { sha256Digest } from './body.ts';
 
 export interface SbomIngestRequest {
@@ -75,6 +76,7 @@ export class SbomIngestService {
         subject: inventory.subject, artifactDigests, artifactName: req.name, service: req.service,
         assembled, findings,
       });
+      await notifyArtifacts(client, artifactDigests);
       await appendAuditEvents(client, [{ kind: 'sbom.ingested', actor: req.actor, subject: digest, payload: { sbomId, artifacts: artifactDigests, service: req.service ?? null, components: assembled.memberships.length } }]);
       return sbomId;
     });
@@ -90,7 +92,10 @@ export class SbomIngestService {
 
   private async duplicate(existing: StoredSbomSummary, req: SbomIngestRequest): Promise<{ created: boolean; body: SbomIngestResponse }> {
     if (req.artifact || req.service) {
-      await withTransaction(this.db.pool, (client) => this.repo.bindExisting(client, existing.id, req.artifact ? [req.artifact] : [], req.service, req.name));
+      await withTransaction(this.db.pool, async (client) => {
+        await this.repo.bindExisting(client, existing.id, req.artifact ? [req.artifact] : [], req.service, req.name);
+        if (req.artifact) await notifyArtifacts(client, [req.artifact]);
+      });
       existing = (await this.repo.findById(existing.id)) ?? existing;
     }
     this.metrics?.ingests.inc({ kind: 'sbom', result: 'duplicate' });

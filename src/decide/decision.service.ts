@@ -1,0 +1,121 @@
+// The deploy-time path: cached verified facts + active exceptions → pure policy evaluation →
+// durable, group-committed decision + audit row → answer. No network call, no signature check.
+// Anything that prevents a sound answer (no policy, database down) is "unavailable", never allow.
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../platform/database.ts';
+import { withTransaction } from '../platform/database.ts';
+import { UnavailableError, AppError } from '../platform/errors.ts';
+import { isDatabaseUnavailable } from '../platform/problem.plugin.ts';
+import type { Metrics } from '../platform/metrics.ts';
+import { AuditLog, appendAuditEvents } from '../audit/audit-log.ts';
+import { evaluate, type Decision, type PolicyException } from '../policy/index.ts';
+import { decisionBatchWrite, type DecisionRow } from '../graph/decision.repository.ts';
+import { ExceptionRepository } from '../graph/exception.repository.ts';
+import { recordDeployment } from '../graph/deployment.repository.ts';
+import type { FactsCache } from './facts-cache.ts';
+import type { PolicyStore } from './policy-store.ts';
+
+export interface DecisionRequest { artifact: string; environment: string; service?: string; record?: boolean; actor?: string }
+
+export interface DecisionResponse {
+  decisionId: string;
+  allowed: boolean;
+  outcome: Decision['outcome'];
+  mode: Decision['mode'];
+  environment: string;
+  artifact: string;
+  service?: string;
+  policy?: { name: string; digest: string };
+  reasons: Decision['reasons'];
+  deployment?: { id: string; since: string };
+}
+
+export class DecisionRequestError extends AppError<'BAD_REQUEST'> {}
+
+/** Active exceptions, cached per process and refreshed on change notices (and every minute as a backstop). */
+export class ExceptionsCache {
+  private value: PolicyException[] | undefined;
+  private loadedAt = 0;
+  private inflight: Promise<PolicyException[]> | undefined;
+  private trusted = false;
+
+  constructor(private readonly repo: ExceptionRepository, private readonly ttlMs = 60_000) {}
+
+  async get(now: Date): Promise<PolicyException[]> {
+    if (this.trusted && this.value && Date.now() - this.loadedAt < this.ttlMs) return this.value;
+    this.inflight ??= this.repo.active(now).then(
+      (v) => { this.value = v; this.loadedAt = Date.now(); this.inflight = undefined; return v; },
+      (e: unknown) => { this.inflight = undefined; throw e; },
+    );
+    return this.inflight;
+  }
+
+  invalidate(): void { this.value = undefined; this.inflight = undefined; }
+  setTrusted(t: boolean): void { this.trusted = t; this.invalidate(); }
+}
+
+export class DecisionService {
+  readonly audit: AuditLog<DecisionRow>;
+
+  constructor(
+    private readonly db: Database,
+    private readonly policies: PolicyStore,
+    private readonly facts: FactsCache,
+    private readonly exceptions: ExceptionsCache,
+    private readonly metrics?: Metrics,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    this.audit = new AuditLog<DecisionRow>(db.pool, decisionBatchWrite);
+  }
+
+  async decide(req: DecisionRequest): Promise<DecisionResponse> {
+    if (req.record && !req.service) throw new DecisionRequestError('BAD_REQUEST', 'record: true needs the service being deployed.', { pointer: '/service' });
+    const set = this.policies.set;
+    if (set.policies.length === 0) throw new UnavailableError('POLICY_UNAVAILABLE', 'No policy is loaded, so no decision can be made (fail closed). Add policies to ATTESTANT_POLICY_DIR.');
+    const now = this.clock();
+    let decision: Decision;
+    let hasProvenance = false;
+    try {
+      const [facts, exceptions] = await Promise.all([this.facts.get(req.artifact), this.exceptions.get(now)]);
+      hasProvenance = facts.provenance.length > 0;
+      decision = evaluate(set, { artifact: req.artifact, environment: req.environment, service: req.service }, facts, exceptions, now);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The facts cannot be read (database unavailable); no decision was made.', { cause: String((err as Error).message) });
+      throw err;
+    }
+    const id = randomUUID();
+    const row: DecisionRow = {
+      id, createdAt: now, artifact: req.artifact, environment: req.environment, service: req.service ?? null,
+      allowed: decision.allowed, mode: decision.mode, outcome: decision.outcome,
+      policyName: decision.policy?.name ?? null, policyDigest: decision.policy?.digest ?? null, reasons: decision.reasons,
+    };
+    try {
+      // Durable before it is answered: resolves only after the batch's COMMIT.
+      await this.audit.append({
+        kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
+        payload: { decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed, outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null },
+      }, row);
+    } catch (err) {
+      if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
+      throw err;
+    }
+    this.metrics?.decisions.inc({ environment: req.environment, mode: decision.mode, outcome: decision.outcome });
+    this.metrics?.recordDecisionSli(hasProvenance, decision.reasons.some((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'exception'));
+
+    const res: DecisionResponse = {
+      decisionId: id, allowed: decision.allowed, outcome: decision.outcome, mode: decision.mode,
+      environment: req.environment, artifact: req.artifact, reasons: decision.reasons,
+      ...(req.service ? { service: req.service } : {}),
+      ...(decision.policy ? { policy: decision.policy } : {}),
+    };
+    if (req.record && decision.allowed && req.service) {
+      const dep = await withTransaction(this.db.pool, async (c) => {
+        const d = await recordDeployment(c, { artifact: req.artifact, service: req.service!, environment: req.environment, decisionId: id, at: now });
+        await appendAuditEvents(c, [{ kind: 'deployment.recorded', actor: req.actor, subject: req.artifact, payload: { deploymentId: d.id, service: req.service, environment: req.environment, decisionId: id } }]);
+        return d;
+      });
+      res.deployment = { id: dep.id, since: dep.since.toISOString() };
+    }
+    return res;
+  }
+}
