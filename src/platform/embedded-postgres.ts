@@ -43,9 +43,9 @@ function ensureTraversable(path: string, log: (msg: string) => void): void {
   }
 }
 
-export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}, fixedPort?: number): Promise<EmbeddedDatabase & { port: number }> {
   mkdirSync(dirname(dataDir), { recursive: true });
-  const port = await findFreePort();
+  const port = fixedPort ?? await findFreePort();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
     ensureTraversable(dirname(dataDir), log);
@@ -79,6 +79,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   }
   let stopped = false;
   return {
+    port,
     url: `postgresql://postgres:postgres@127.0.0.1:${port}/attestant`,
     async stop() {
       if (stopped) return;
