@@ -76,6 +76,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   let migrated = false;
 
   app.decorate('metrics', metrics);
+  // Every route with the scope it declares: the auth test walks this table.
+  const routeTable: Array<{ method: string; url: string; scope: string }> = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (r) => {
+    const scope = (r.config as { scope?: string } | undefined)?.scope ?? 'public';
+    for (const m of Array.isArray(r.method) ? r.method : [r.method]) routeTable.push({ method: m, url: r.url, scope });
+  });
   app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -141,5 +148,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { metrics: Metrics; decisions: DecisionService }
+  interface FastifyInstance { metrics: Metrics; decisions: DecisionService; routeTable: Array<{ method: string; url: string; scope: string }> }
 }

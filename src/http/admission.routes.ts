@@ -13,7 +13,11 @@ import { errorResponses } from './schemas.ts';
 const reviewSchema = {
   type: 'object',
   description: 'AdmissionReview (admission.k8s.io/v1)',
-  properties: { apiVersion: { type: 'string' }, kind: { type: 'string' }, request: { type: 'object' }, response: { type: 'object' } },
+  properties: {
+    apiVersion: { type: 'string' }, kind: { type: 'string' },
+    request: { type: 'object', additionalProperties: true },
+    response: { type: 'object', additionalProperties: true },
+  },
   additionalProperties: true,
 } as const;
 

@@ -1,0 +1,158 @@
+/**
+ * Canonical package URLs (https://github.com/package-url/purl-spec/blob/master/PURL-SPECIFICATION.rst).
+ *
+ * `packageurl-js` parses the string and applies most type rules of PURL-TYPES; on top of
+ * it we (1) serialise ourselves, because its encoder percent-encodes `:` in qualifier
+ * values and leaves `!'()*` unencoded, against the spec's "Character encoding"
+ * (docs/standard/characters-and-encoding.md: only letters, digits, `.-_~` and `:` stay
+ * unencoded); (2) apply the rules it leaves out: golang and alpine lowercasing, subpath
+ * `.`/`..` removal, qualifier key syntax and uniqueness; (3) turn every failure into a
+ * PurlError, since the library also throws plain Errors (and a ReferenceError for some
+ * golang versions).
+ *
+ * Encoding choices where spec versions disagree: `/` in qualifier values is encoded
+ * (`repository_url=repo.spring.io%2Frelease`, as the current purl-spec tests and
+ * packageurl-js/-java do; the 2018 test-suite-data.json kept it literal), and `+` is kept
+ * literal in versions (`1.2.3-alpha.1+build.456`, purl-spec tests/types/npm-test.json;
+ * `1.0+dfsg-1` is common in deb) but encoded in names (`libstdc%2B%2B6`).
+ */
+import { PackageURL } from 'packageurl-js';
+import { PurlError } from './errors.ts';
+
+export interface CanonicalPurl {
+  /** Canonical string: normalised type/namespace/name, version kept, qualifiers sorted by lowercase key, no empty qualifiers, normalised subpath. */
+  purl: string;
+  /** `pkg:type/namespace/name`, without version, qualifiers or subpath. */
+  packageKey: string;
+  type: string;
+  namespace: string | null;
+  name: string;
+  version: string | null;
+  qualifiers: Record<string, string>;
+  subpath: string | null;
+}
+
+// PURL-SPECIFICATION "Rules for each purl component", qualifiers: "The key must be
+// composed only of ASCII letters and numbers, '.', '-' and '_'", must not start with a number.
+const QUALIFIER_KEY = /^[a-z.\-_][a-z0-9.\-_]*$/;
+
+// Types whose namespace and name are case-insensitive per PURL-TYPES but which
+// packageurl-js 2 leaves alone. golang: the type definition says "must be lowercased"
+// (packageurl-js skips it pending purl-spec#196); alpine: an apk alias seen in SBOMs.
+const LOWERCASE_TYPES = new Set(['golang', 'alpine']);
+
+function fail(message: string, position?: number): never {
+  throw new PurlError('PURL_INVALID', message, position);
+}
+
+/** Percent-encodes all but unreserved characters (RFC 3986) and `safe`, as UTF-8. */
+function encode(s: string, safe: string): string {
+  let out = '';
+  for (const ch of s) {
+    if (/[A-Za-z0-9.\-_~]/.test(ch) || safe.includes(ch)) out += ch;
+    else for (const byte of Buffer.from(ch, 'utf8')) out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+  }
+  return out;
+}
+
+function segments(path: string): string[] {
+  return path.split('/').filter((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+type Parts = ReturnType<typeof PackageURL.parseString>;
+
+function parse(input: string): Parts {
+  if (typeof input !== 'string') fail('a purl must be a string');
+  if (input.trim() === '') fail('empty purl', 0);
+  if (!/^pkg:/i.test(input)) fail('a purl must start with "pkg:"', 0);
+  checkQualifierKeys(input);
+  try {
+    return PackageURL.parseString(input);
+  } catch (e) {
+    return fail(`invalid purl: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/**
+ * Qualifier keys must be unique and made of ASCII letters, digits, '.', '-' and '_', not
+ * starting with a digit (PURL-SPECIFICATION, qualifiers). Checked on the raw string so the
+ * error has a position, and because packageurl-js silently keeps the last of duplicated keys,
+ * which would make two different inputs canonicalise alike.
+ */
+function checkQualifierKeys(input: string): void {
+  const q = input.indexOf('?');
+  if (q < 0) return;
+  const hash = input.indexOf('#', q);
+  const seen = new Set<string>();
+  let at = q + 1;
+  for (const pair of input.slice(q + 1, hash < 0 ? undefined : hash).split('&')) {
+    const here = at;
+    at += pair.length + 1;
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    let key = eq < 0 ? pair : pair.slice(0, eq);
+    try {
+      key = decodeURIComponent(key).toLowerCase();
+    } catch {
+      fail('invalid percent-encoding in a qualifier key', here);
+    }
+    if (!QUALIFIER_KEY.test(key)) fail(`invalid qualifier key "${key}"`, here);
+    if (seen.has(key)) fail(`duplicate qualifier key "${key}"`, here);
+    seen.add(key);
+  }
+}
+
+export function canonicalizePurl(input: string): CanonicalPurl {
+  const [rawType, rawNamespace, rawName, rawVersion, rawQualifiers, rawSubpath] = parse(input);
+  if (typeof rawType !== 'string' || rawType === '') fail('missing type', 4);
+  if (typeof rawName !== 'string' || rawName === '') fail('missing name');
+
+  let built: PackageURL;
+  try {
+    // For golang the version is left out of construction: packageurl-js 2.0.1's golang
+    // validator throws a ReferenceError for versions like "v1", and it is its only
+    // version rule. Other types may require a version (cran, swift), so they get it.
+    const isGolang = rawType.toLowerCase() === 'golang';
+    built = new PackageURL(rawType, rawNamespace, rawName, isGolang ? undefined : rawVersion, rawQualifiers, rawSubpath);
+  } catch (e) {
+    return fail(`invalid purl: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  const type = built.type.toLowerCase();
+  let namespace = built.namespace ?? null;
+  let name = built.name;
+  if (LOWERCASE_TYPES.has(type)) {
+    namespace = namespace?.toLowerCase() ?? null;
+    name = name.toLowerCase();
+  }
+  if (namespace !== null) namespace = segments(namespace).join('/') || null;
+  const version = type === 'golang' ? (typeof rawVersion === 'string' && rawVersion !== '' ? rawVersion : null) : (built.version || null);
+
+  const qualifiers: Record<string, string> = {};
+  for (const [key, value] of Object.entries(built.qualifiers ?? {})) {
+    const k = key.toLowerCase();
+    if (!QUALIFIER_KEY.test(k)) fail(`invalid qualifier key "${key}"`);
+    if (typeof value === 'string' && value !== '') qualifiers[k] = value;
+  }
+  const subpathSegments = typeof built.subpath === 'string' ? segments(built.subpath) : [];
+  const subpath = subpathSegments.length > 0 ? subpathSegments.join('/') : null;
+
+  const packageKey = `pkg:${type}/${namespace === null ? '' : segments(namespace).map((s) => encode(s, ':')).join('/') + '/'}${encode(name, ':')}`;
+  let purl = packageKey;
+  if (version !== null) purl += '@' + encode(version, ':+');
+  const keys = Object.keys(qualifiers).sort();
+  if (keys.length > 0) purl += '?' + keys.map((k) => `${k}=${encode(qualifiers[k] ?? '', ':')}`).join('&');
+  if (subpath !== null) purl += '#' + subpathSegments.map((s) => encode(s, ':')).join('/');
+
+  const sortedQualifiers: Record<string, string> = {};
+  for (const k of keys) sortedQualifiers[k] = qualifiers[k] ?? '';
+  return { purl, packageKey, type, namespace, name, version, qualifiers: sortedQualifiers, subpath };
+}
+
+export function tryCanonicalizePurl(input: string): CanonicalPurl | undefined {
+  try {
+    return canonicalizePurl(input);
+  } catch (e) {
+    if (e instanceof PurlError) return undefined;
+    throw e;
+  }
+}
