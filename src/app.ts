@@ -123,6 +123,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addSchema(decisionResultSchema);
   const decisions = new DecisionService(db, policies, factsCache, exceptionsCache, metrics);
   app.decorate('decisions', decisions);
+  app.decorate('factsCache', factsCache);
   await app.register(decisionRoutes, { decisions, db, onDeployment: () => {} });
   await app.register(exceptionRoutes, { db, onChange: () => exceptionsCache.invalidate() });
   await app.register(admissionRoutes, { decisions, namespaceEnvironments: config.namespaceEnvironments });
@@ -148,5 +149,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { metrics: Metrics; decisions: DecisionService; routeTable: Array<{ method: string; url: string; scope: string }> }
+  interface FastifyInstance { metrics: Metrics; decisions: DecisionService; factsCache: FactsCache; routeTable: Array<{ method: string; url: string; scope: string }> }
 }

@@ -1,4 +1,3 @@
-import type pg from 'pg';
 import type { Database } from '../platform/database.ts';
 import type { BatchSideWrite } from '../audit/audit-log.ts';
 
@@ -7,18 +6,19 @@ export interface DecisionRow {
   allowed: boolean; mode: string; outcome: string; policyName: string | null; policyDigest: string | null; reasons: unknown;
 }
 
-/** Group-committed decision rows: one INSERT ... unnest for a whole batch. */
+/** Group-committed decision rows: one INSERT ... unnest for a whole batch, in the audit statement. */
 export const decisionBatchWrite: BatchSideWrite<DecisionRow> = {
-  async write(client: pg.ClientBase, rows: DecisionRow[]): Promise<void> {
-    await client.query(
-      `INSERT INTO decision (id, created_at, artifact_digest, environment, service, allowed, mode, outcome, policy_name, policy_digest, reasons)
-       SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`,
-      [
+  insert(rows: DecisionRow[], p: number) {
+    const n = (i: number) => `$${p + i}`;
+    return {
+      sql: `INSERT INTO decision (id, created_at, artifact_digest, environment, service, allowed, mode, outcome, policy_name, policy_digest, reasons)
+            SELECT * FROM unnest(${n(0)}::uuid[], ${n(1)}::timestamptz[], ${n(2)}::text[], ${n(3)}::text[], ${n(4)}::text[], ${n(5)}::boolean[], ${n(6)}::text[], ${n(7)}::text[], ${n(8)}::text[], ${n(9)}::text[], ${n(10)}::jsonb[])`,
+      params: [
         rows.map((r) => r.id), rows.map((r) => r.createdAt), rows.map((r) => r.artifact), rows.map((r) => r.environment),
         rows.map((r) => r.service), rows.map((r) => r.allowed), rows.map((r) => r.mode), rows.map((r) => r.outcome),
         rows.map((r) => r.policyName), rows.map((r) => r.policyDigest), rows.map((r) => JSON.stringify(r.reasons)),
       ],
-    );
+    };
   },
 };
 

@@ -108,6 +108,7 @@ describe('canonicalizePurl', () => {
   test('subpath: empty, "." and ".." segments are removed', () => {
     assert.equal(canonicalizePurl('pkg:golang/google.golang.org/genproto#/googleapis/./api/../annotations//').subpath, 'googleapis/api/annotations');
     assert.equal(canonicalizePurl('pkg:npm/foo#..').subpath, null);
+    assert.equal(canonicalizePurl('pkg:npm/foo#a?1=2').purl, 'pkg:npm/foo#a%3F1%3D2');
   });
 
   test('version is kept as is (percent-decoded) and re-encoded', () => {
@@ -124,7 +125,9 @@ describe('canonicalizePurl', () => {
   });
 
   test('malformed purls throw PurlError PURL_INVALID, never a TypeError', () => {
-    for (const bad of ['', ' ', 'garbage', 'pkg:', 'pkg:/', 'pkg:npm', 'pkg:npm/', 'http://npm/foo', 'pkg:npm/foo?=x', 'pkg:npm/foo?1a=x', 'pkg:npm/foo?a%20b=x', 'pkg:maven/@1.3.4', 'pkg:swift/Alamofire@5.4.3', 'pkg:%zz/foo', 'pkg:npm/foo%zz']) {
+    for (const bad of ['', ' ', 'garbage', 'pkg:', 'pkg:/', 'pkg:npm', 'pkg:npm/', 'http://npm/foo', 'pkg:npm/foo?=x', 'pkg:npm/foo?1a=x', 'pkg:npm/foo?a%20b=x', 'pkg:maven/@1.3.4', 'pkg:swift/Alamofire@5.4.3', 'pkg:%zz/foo', 'pkg:npm/foo%zz',
+      // from purl-spec tests/spec/specification-test.json
+      'pkg:n&g?inx/nginx@0.8.9', 'pkg:3nginx/nginx@0.8.9', 'pkg:nginx:a/nginx@0.8.9', 'pkg%3Amaven/org.apache.commons/io']) {
       assertInvalid(bad);
     }
     assert.equal(assertInvalid('garbage').position, 0);

@@ -45,12 +45,14 @@ function fail(message: string, position?: number): never {
   throw new PurlError('PURL_INVALID', message, position);
 }
 
+const UTF8 = new TextEncoder();
+
 /** Percent-encodes all but unreserved characters (RFC 3986) and `safe`, as UTF-8. */
 function encode(s: string, safe: string): string {
   let out = '';
   for (const ch of s) {
     if (/[A-Za-z0-9.\-_~]/.test(ch) || safe.includes(ch)) out += ch;
-    else for (const byte of Buffer.from(ch, 'utf8')) out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
+    else for (const byte of UTF8.encode(ch)) out += '%' + byte.toString(16).toUpperCase().padStart(2, '0');
   }
   return out;
 }
@@ -80,9 +82,9 @@ function parse(input: string): Parts {
  * which would make two different inputs canonicalise alike.
  */
 function checkQualifierKeys(input: string): void {
+  const hash = input.indexOf('#');
   const q = input.indexOf('?');
-  if (q < 0) return;
-  const hash = input.indexOf('#', q);
+  if (q < 0 || (hash >= 0 && q > hash)) return; // a '?' after '#' belongs to the subpath
   const seen = new Set<string>();
   let at = q + 1;
   for (const pair of input.slice(q + 1, hash < 0 ? undefined : hash).split('&')) {

@@ -142,9 +142,16 @@ describe('parseVers', () => {
 describe('versContains', () => {
   const contains = (vers: string, version: string) => versContains(parseVers(vers), version);
 
-  test('vers-spec npm_range_containment_test vectors', () => {
-    const { tests } = fixture<{ tests: Array<{ input: { vers: string; version: string }; expected_output: boolean }> }>('npm_range_containment_test.json');
-    for (const t of tests) assert.equal(contains(t.input.vers, t.input.version), t.expected_output ? 'in' : 'out');
+  test('vers-spec npm_range_containment_test and pypi_range_containment_test vectors', () => {
+    let count = 0;
+    for (const file of ['npm_range_containment_test.json', 'pypi_range_containment_test.json']) {
+      const { tests } = fixture<{ tests: Array<{ input: { vers: string; version: string }; expected_output: boolean }> }>(file);
+      for (const t of tests) {
+        assert.equal(contains(t.input.vers, t.input.version), t.expected_output ? 'in' : 'out', `${t.input.vers} ∋ ${t.input.version}`);
+        count++;
+      }
+    }
+    assert.equal(count, 11);
   });
 
   test('disjoint intervals: <0.2.4|>=1.0.0|<1.2.6', () => {

@@ -283,3 +283,22 @@ describe('versionSortKey agrees with compareVersions (property)', () => {
     });
   }
 });
+
+describe('arbitrary input', () => {
+  test('compare and sortKey never throw; keys exist for orderable versions and hold no NUL', () => {
+    const r = rng(99);
+    const alphabet = ['0', '1', '9', '.', '-', '_', '~', '^', '+', ':', 'a', 'Z', 'rc', 'v', ' ', '\u0000', 'é', '😃', '%', '!', '*', 'r', 'p', 'alpha', 'SNAPSHOT', 'dev'];
+    const types = ['npm', 'cargo', 'hex', 'golang', 'nuget', 'maven', 'pypi', 'deb', 'rpm', 'apk', 'alpine', 'gem', 'composer', 'conan', 'generic', 'unknown-type'];
+    for (let i = 0; i < 2000; i++) {
+      const v = Array.from({ length: Math.floor(r() * 8) }, () => pick(r, alphabet)).join('');
+      for (const type of types) {
+        const orderable = isOrderable(type, v);
+        const key = versionSortKey(type, v);
+        assert.equal(key !== undefined, orderable, `${type}: key for ${JSON.stringify(v)} iff orderable`);
+        if (key !== undefined) assert.ok(!key.includes('\u0000'), `${type}: NUL in key of ${JSON.stringify(v)}`);
+        const c = compareVersions(type, v, '1.0.0');
+        assert.ok(c === undefined || c === -1 || c === 0 || c === 1);
+      }
+    }
+  });
+});

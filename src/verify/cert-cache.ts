@@ -85,35 +85,30 @@ export function memoizeEncodings(cert: X509Certificate, raw?: Buffer): void {
   }
   const spki = cert.publicKey;
   Object.defineProperty(cert, 'publicKey', { value: spki, configurable: true });
+  // Memo per (certificate, issuer) object pair. For a leaf this lives for one
+  // verification (sigstore-js checks the chain once per timestamp and per
+  // candidate CA); for anchors it lives as long as the trust.
+  const memo = new WeakMap<X509Certificate, boolean>();
   cert.verify = (issuer?: X509Certificate): boolean => {
-    try {
-      return cryptoVerify(cert.signatureAlgorithm, cert.tbsCertificate.toDER(), issuerKey(issuer ?? cert), cert.signatureValue);
-    } catch {
-      return false;
+    const signer = issuer ?? cert;
+    let result = memo.get(signer);
+    if (result === undefined) {
+      try {
+        result = cryptoVerify(cert.signatureAlgorithm, cert.tbsCertificate.toDER(), issuerKey(signer), cert.signatureValue);
+      } catch {
+        result = false;
+      }
+      memo.set(signer, result);
     }
+    return result;
   };
 }
 
 /**
- * For trust anchors (CA and TSA certificates of a prepared root), also
- * memoize "anchor X is signed by anchor Y" — those objects live as long as
- * the trust, so the answer is computed once, not once per bundle. A call
- * with any other issuer goes straight through.
+ * Trust anchors (CA and TSA certificates of a prepared root) live as long as
+ * the trust, so "intermediate X is signed by root Y" is computed once, not
+ * once per bundle.
  */
 export function memoizeAnchors(certs: readonly X509Certificate[]): void {
-  const anchors = new Set<X509Certificate>(certs);
-  for (const cert of certs) {
-    memoizeEncodings(cert);
-    const verify = cert.verify;
-    const memo = new Map<X509Certificate | undefined, boolean>();
-    cert.verify = (issuer?: X509Certificate): boolean => {
-      if (issuer !== undefined && !anchors.has(issuer)) return verify(issuer);
-      let result = memo.get(issuer);
-      if (result === undefined) {
-        result = verify(issuer);
-        memo.set(issuer, result);
-      }
-      return result;
-    };
-  }
+  for (const cert of certs) memoizeEncodings(cert);
 }

@@ -10,7 +10,7 @@
  *
  * ComparableVersion is not a total order on every input (e.g. `1.0.RC1` < `1.0` <
  * `1.0-1` < `1.0.RC1`), so the sort key can only agree with it where it is consistent;
- * see `mavenKey`.
+ * see `mavenListKey` and src/purl/README.md.
  */
 import { compareDigits, compareStrings, encodeNumber, encodeString, type VersionScheme } from '../sort-key-encoding.ts';
 

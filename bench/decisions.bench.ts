@@ -1,0 +1,143 @@
+// Decisions under load: 64 concurrent connections over HTTP (autocannon in a separate process),
+// every decision durably logged, against a bare Fastify route returning constant JSON, measured in
+// the same run on the same machine. Also the cold-miss latency for an artifact with 5
+// attestations and a 1,000-component SBOM.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { loadConfig } from '../src/config/index.ts';
+import { buildApp } from '../src/app.ts';
+import { benchDatabase, percentile, withRatio, type BenchResult } from './harness.ts';
+
+const TOKEN = 'att_bench-admin-token';
+const DURATION = Number(process.env.BENCH_DECISION_SECONDS ?? 10);
+
+interface Cannon { requests: { average: number }; latency: { p99: number; p50: number; average: number }; non2xx: number; errors: number; '2xx': number }
+
+function autocannon(url: string, opts: { method: string; body?: string; headers?: Record<string, string> }): Promise<Cannon> {
+  const args = ['autocannon', '-j', '-c', '64', '-d', String(DURATION), '-m', opts.method];
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
+  if (opts.body) args.push('-b', opts.body);
+  args.push(url);
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.on('exit', (code) => {
+      try { resolve(JSON.parse(out) as Cannon); } catch { reject(new Error(`autocannon exited ${code}: ${out.slice(0, 500)}`)); }
+    });
+  });
+}
+
+function cyclonedx(n: number): string {
+  const components = Array.from({ length: n }, (_, i) => ({ 'bom-ref': `c${i}`, type: 'library', name: `pkg-${i}`, version: `1.${i % 50}.${i % 7}`, purl: `pkg:npm/pkg-${i}@1.${i % 50}.${i % 7}` }));
+  return JSON.stringify({
+    bomFormat: 'CycloneDX', specVersion: '1.6', serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79', version: 1,
+    metadata: { component: { 'bom-ref': 'root', type: 'application', name: 'cold-app', version: '1.0.0', purl: 'pkg:npm/cold-app@1.0.0' } },
+    components,
+    dependencies: [{ ref: 'root', dependsOn: components.slice(0, 50).map((c) => c['bom-ref']) }, ...components.slice(0, 50).map((c, i) => ({ ref: c['bom-ref'], dependsOn: components.slice(50 + i * 19, 50 + (i + 1) * 19).map((x) => x['bom-ref']) }))],
+  });
+}
+
+export async function runDecisionsBench(): Promise<BenchResult[]> {
+  const bdb = await benchDatabase('decisions');
+  const pool = new pg.Pool({ connectionString: bdb.url, max: 16 });
+  const db = { url: bdb.url, pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), embedded: false, close: async () => { await pool.end(); } };
+  const policyDir = mkdtempSync(join(tmpdir(), 'attestant-bench-policy-'));
+  writeFileSync(join(policyDir, 'prod.yaml'), `apiVersion: attestant.dev/v1
+kind: Policy
+metadata: { name: production }
+spec:
+  environments: [prod]
+  mode: enforce
+  require:
+    provenance:
+      builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*"]
+      sourceRepos: ["github.com/slsa-framework/example-package"]
+    signers:
+      - { issuer: "https://token.actions.githubusercontent.com", identity: "^https://github\\\\.com/slsa-framework/.+$" }
+    sbom: true
+  deny:
+    components:
+      - { purl: "pkg:npm/event-stream", range: "vers:npm/>=3.3.6|<4.0.0", reason: "compromised" }
+      - { purl: "pkg:npm/pkg-7", range: "vers:npm/>=9.0.0", reason: "not present" }
+`);
+  const app = await buildApp({ config: loadConfig({ ATTESTANT_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', ATTESTANT_POLICY_DIR: policyDir }), db, logger: false });
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const results: BenchResult[] = [];
+  try {
+    // Evidence: the real SLSA bundle and a real SBOM for the hot artifact.
+    const manifest = JSON.parse(readFileSync('test/fixtures/slsa/manifest.json', 'utf8'));
+    const pair = manifest.pairs[0];
+    const hot = pair.expectedSubjectDigest as string;
+    await app.inject({ method: 'POST', url: '/v1/attestations', headers: { ...auth, 'content-type': 'application/json' }, payload: readFileSync(`test/fixtures/slsa/${pair.provenance}`) });
+    await app.inject({ method: 'POST', url: `/v1/sboms?artifact=${hot}`, headers: { ...auth, 'content-type': 'application/json' }, payload: readFileSync('test/fixtures/sbom/attestant-npm.cdx.json') });
+
+    // Cold miss: an artifact with 5 attestations and a 1,000-component SBOM.
+    const cold = `sha256:${'5c'.repeat(32)}`;
+    const up = await app.inject({ method: 'POST', url: `/v1/sboms?artifact=${cold}`, headers: { ...auth, 'content-type': 'application/json' }, payload: cyclonedx(1000) });
+    if (up.statusCode !== 201) throw new Error(`seed sbom: ${up.body}`);
+    // Attestation rows as verified ingest writes them (the facts read does not care how they came).
+    const { rows: docs } = await pool.query<{ id: string }>(`INSERT INTO document (digest, kind, size_bytes, content) VALUES ('sha256:bench-cold', 'attestation', 1, '\\x00') RETURNING id`);
+    const { rows: art } = await pool.query<{ id: string }>('SELECT id FROM artifact WHERE digest = $1', [cold]);
+    for (let i = 0; i < 5; i++) {
+      const { rows } = await pool.query<{ id: string }>(
+        `INSERT INTO attestation (document_id, envelope_index, envelope, predicate_type, predicate_kind, signer_kind, signer_issuer, signer_identity)
+         VALUES ($1, $2, 'dsse', 'https://slsa.dev/provenance/v1', 'slsa-provenance-v1', 'keyless', 'https://token.actions.githubusercontent.com', $3) RETURNING id`,
+        [docs[0]!.id, i, 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_container-based_slsa3.yml@refs/tags/v2.1.0']);
+      await pool.query('INSERT INTO attestation_subject (attestation_id, artifact_id) VALUES ($1, $2)', [rows[0]!.id, art[0]!.id]);
+      await pool.query(`INSERT INTO provenance (attestation_id, builder_id, source_repo, source_ref) VALUES ($1, $2, 'github.com/slsa-framework/example-package', 'refs/heads/main')`,
+        [rows[0]!.id, 'https://github.com/slsa-framework/slsa-github-generator/.github/workflows/builder_container-based_slsa3.yml@refs/tags/v2.1.0']);
+    }
+    const decideCold = () => app.inject({ method: 'POST', url: '/v1/decisions', headers: auth, payload: { artifact: cold, environment: 'prod' } });
+    const first = await decideCold();
+    if (first.statusCode !== 200) throw new Error(first.body);
+    const coldMs: number[] = [];
+    const warmMs: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      app.factsCache.clear();
+      let t0 = performance.now();
+      await decideCold();
+      coldMs.push(performance.now() - t0);
+      t0 = performance.now();
+      await decideCold();
+      warmMs.push(performance.now() - t0);
+    }
+    results.push(withRatio({ name: 'decision cold miss (5 attestations, 1,000-component SBOM), p50', value: percentile(coldMs, 50), unit: 'ms', baseline: { name: 'same decision warm (facts cached)', value: percentile(warmMs, 50) } }));
+
+    // Load: 64 connections against the real server, and against a bare Fastify route.
+    const addr = await app.listen({ port: 0, host: '127.0.0.1' });
+    const bare = Fastify({ logger: false });
+    bare.post('/v1/decisions', async () => ({ allowed: true, reasons: [] }));
+    const bareAddr = await bare.listen({ port: 0, host: '127.0.0.1' });
+    const body = JSON.stringify({ artifact: hot, environment: 'prod' });
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
+    const batchesBefore = app.decisions.audit.batches;
+    const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
+    const real = await autocannon(`${addr}/v1/decisions`, { method: 'POST', body, headers });
+    const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
+    const logged = afterRows[0]!.n - before[0]!.n;
+    const batches = app.decisions.audit.batches - batchesBefore;
+    const base = await autocannon(`${bareAddr}/v1/decisions`, { method: 'POST', body, headers });
+    await bare.close();
+    results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `p50 ${real.latency.p50} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
+    results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
+    results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${batches} group commits, ${(logged / Math.max(1, batches)).toFixed(1)} decisions per commit on average, largest batch ${app.decisions.audit.maxBatch}` });
+  } finally {
+    await app.close();
+    await db.close();
+    await bdb.dispose();
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { formatResult } = await import('./harness.ts');
+  for (const r of await runDecisionsBench()) console.log(formatResult(r));
+  process.exit(0);
+}

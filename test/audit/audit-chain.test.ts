@@ -1,0 +1,59 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshDatabase } from '../helpers/app.ts';
+import { AuditLog } from '../../src/audit/audit-log.ts';
+import { verifyAuditChain } from '../../src/cli/audit.command.ts';
+import { decisionBatchWrite, type DecisionRow } from '../../src/graph/decision.repository.ts';
+import { randomUUID } from 'node:crypto';
+
+const db = await freshDatabase();
+
+test('group commit: 200 concurrent appends land in far fewer transactions, all durable, chain intact', async () => {
+  const log = new AuditLog<DecisionRow>(db.pool, decisionBatchWrite);
+  await Promise.all(Array.from({ length: 200 }, (_, i) => log.append(
+    { kind: 'decision', subject: `sha256:${'0'.repeat(63)}${i % 10}`, payload: { i, nested: { b: 1, a: [1, 'x'] } } },
+    { id: randomUUID(), createdAt: new Date(), artifact: 'sha256:x', environment: 'prod', service: null, allowed: i % 2 === 0, mode: 'enforce', outcome: i % 2 ? 'deny' : 'allow', policyName: 'p', policyDigest: 'sha256:y', reasons: [{ rule: 'sbom', outcome: 'pass', message: 'ok' }] },
+  )));
+  assert.ok(log.batches < 200 && log.batches >= 2, `batches ${log.batches}`);
+  assert.ok(log.maxBatch > 1);
+  const { rows } = await db.pool.query('SELECT (SELECT count(*) FROM decision)::int AS d, (SELECT count(*) FROM audit_event)::int AS a');
+  assert.deepEqual(rows[0], { d: 200, a: 200 });
+  const r = await verifyAuditChain(db.pool, 37);
+  assert.equal(r.ok, true);
+  assert.equal(r.count, 200);
+});
+
+test('the log is append-only: UPDATE and DELETE are refused by the database', async () => {
+  await assert.rejects(db.pool.query("UPDATE audit_event SET kind = 'x' WHERE seq = 1"), /append-only/);
+  await assert.rejects(db.pool.query('DELETE FROM decision'), /append-only/);
+});
+
+test('tampering with a row is found, at that row', async () => {
+  const { rows } = await db.pool.query<{ seq: string }>('SELECT seq FROM audit_event ORDER BY seq OFFSET 57 LIMIT 1');
+  const seq = rows[0]!.seq;
+  // Simulate an attacker with superuser rights bypassing the trigger.
+  await db.pool.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only');
+  await db.pool.query(`UPDATE audit_event SET payload = '{"i": 999}' WHERE seq = $1`, [seq]);
+  await db.pool.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only');
+  const r = await verifyAuditChain(db.pool, 25);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.brokenAt, seq);
+    assert.equal(r.reason, 'hash_mismatch');
+    assert.equal(r.count, 57);
+  }
+});
+
+test('deleting a row breaks the link of the next one', async () => {
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  for (let i = 0; i < 5; i++) await log.append({ kind: 'x', payload: { i } });
+  await d.pool.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only');
+  await d.pool.query('DELETE FROM audit_event WHERE seq = 3');
+  const r = await verifyAuditChain(d.pool);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.brokenAt, '4');
+    assert.equal(r.reason, 'prev_hash_mismatch');
+  }
+});
