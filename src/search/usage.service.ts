@@ -102,11 +102,14 @@ export class UsageService {
       wanted = { version: p.version, qualifiers: p.qualifiers };
       let low: string | null = null;
       let high: string | null = null;
-      if (range) {
+      // Maven's ComparableVersion is not a total order (it has cycles among mixed qualifiers), so
+      // no sort key can agree with it everywhere: scan all versions of the package and recheck.
+      const keysAreExact = p.type !== 'maven';
+      if (range && keysAreExact) {
         const b = versBounds(range);
         low = b.lower ? versionSortKey(p.type, b.lower.version) ?? null : null;
         high = b.upper ? versionSortKey(p.type, b.upper.version) ?? null : null;
-      } else if (p.version !== null) {
+      } else if (p.version !== null && keysAreExact) {
         low = high = versionSortKey(p.type, p.version) ?? null;
       }
       candidates = await this.repo.candidatesByPackage(p.packageKey, low, high);
