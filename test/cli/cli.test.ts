@@ -1,0 +1,92 @@
+// The CLI against the real server over a socket.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testApp, ADMIN_TOKEN } from '../helpers/app.ts';
+import { main } from '../../src/cli/main.ts';
+
+const policyDir = mkdtempSync(join(tmpdir(), 'attestant-cli-'));
+writeFileSync(join(policyDir, 'p.yaml'), `apiVersion: attestant.dev/v1
+kind: Policy
+metadata: { name: production }
+spec:
+  environments: [prod]
+  mode: enforce
+  require:
+    provenance:
+      builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*"]
+    sbom: true
+`);
+const t = await testApp({ policyDir });
+const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+process.env.ATTESTANT_URL = url;
+process.env.ATTESTANT_TOKEN = ADMIN_TOKEN;
+after(() => { delete process.env.ATTESTANT_URL; delete process.env.ATTESTANT_TOKEN; });
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { stdout: (s) => { out += s; }, stderr: (s) => { err += s; } });
+  return { code, out, err };
+}
+
+const manifest = JSON.parse(readFileSync(new URL('../fixtures/slsa/manifest.json', import.meta.url), 'utf8'));
+const pair = manifest.pairs[0];
+const slsaPath = new URL(`../fixtures/slsa/${pair.provenance}`, import.meta.url).pathname;
+const sbomPath = new URL('../fixtures/sbom/attestant-npm.cdx.json', import.meta.url).pathname;
+
+test('upload detects attestations and SBOMs', async () => {
+  const a = await run('upload', slsaPath);
+  assert.equal(a.code, 0, a.err);
+  assert.match(a.out, /stored attestation .* \(https:\/\/slsa\.dev\/provenance\/v0\.2\)/);
+  const s = await run('upload', sbomPath, '--artifact', pair.expectedSubjectDigest, '--service', 'cli-svc');
+  assert.equal(s.code, 0, s.err);
+  assert.match(s.out, /stored SBOM .* cyclonedx 1\.6, \d+ components/);
+  const again = await run('upload', sbomPath);
+  assert.match(again.out, /already stored/);
+});
+
+test('upload of a rejected file exits 1 and prints the problem code', async () => {
+  const bad = join(policyDir, 'bad.json');
+  writeFileSync(bad, '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[');
+  const r = await run('upload', bad);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /400 SBOM_NOT_PARSEABLE/);
+});
+
+test('usage prints a table with the artifact, service and path; --json and --csv work', async () => {
+  const table = await run('usage', 'pkg:npm/avvio');
+  assert.equal(table.code, 0, table.err);
+  assert.match(table.out, /COMPONENT\s+ARTIFACT\s+SERVICES\s+ENVIRONMENTS\s+DIRECT \/ PATH/);
+  assert.match(table.out, /pkg:npm\/avvio@/);
+  assert.match(table.out, /cli-svc/);
+  assert.match(table.out, /pkg:npm\/fastify@.* > pkg:npm\/avvio@/);
+  const json = JSON.parse((await run('usage', 'pkg:npm/fastify', '--json')).out);
+  assert.equal(json.matches[0].artifact.digest, pair.expectedSubjectDigest);
+  const csv = (await run('usage', 'pkg:npm/fastify', '--csv')).out;
+  assert.equal(csv.trim().split('\n').length, 2);
+  const bad = await run('usage', 'pkg:npm/fastify', '--range', 'vers:npm/>>1');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /VERS_INVALID/);
+});
+
+test('check: exit 0 on allow, 1 on deny, 2 when unavailable', async () => {
+  const allow = await run('check', pair.expectedSubjectDigest, '--env', 'prod', '--service', 'cli-svc', '--record');
+  assert.equal(allow.code, 0, allow.out + allow.err);
+  assert.match(allow.out, /^ALLOWED/);
+  assert.match(allow.out, /PASS\s+provenance/);
+  assert.match(allow.out, /recorded deployment/);
+  const deny = await run('check', `sha256:${'e5'.repeat(32)}`, '--env', 'prod');
+  assert.equal(deny.code, 1);
+  assert.match(deny.out, /^DENIED/);
+  assert.match(deny.out, /FAIL\s+provenance/);
+  process.env.ATTESTANT_URL = 'http://127.0.0.1:1';
+  try {
+    const down = await run('check', pair.expectedSubjectDigest, '--env', 'prod');
+    assert.equal(down.code, 2);
+  } finally {
+    process.env.ATTESTANT_URL = url;
+  }
+});
