@@ -129,8 +129,14 @@ export class SbomRepository {
       await client.query(`INSERT INTO sbom_artifact (sbom_id, artifact_id) SELECT $1, a FROM unnest($2::bigint[]) AS t(a) ON CONFLICT DO NOTHING`, [sbomId, ids]);
     }
     if (service) {
-      const { rows } = await client.query<{ artifact_id: string }>('SELECT artifact_id FROM sbom_artifact WHERE sbom_id = $1', [sbomId]);
-      await linkArtifactsToService(client, rows.map((r) => r.artifact_id), await upsertService(client, service));
+      // The service is for the artifact named in this upload; only without one does it apply to
+      // the artifacts the SBOM is already bound to.
+      let targets = ids;
+      if (!targets.length) {
+        const { rows } = await client.query<{ artifact_id: string }>('SELECT artifact_id FROM sbom_artifact WHERE sbom_id = $1', [sbomId]);
+        targets = rows.map((r) => r.artifact_id);
+      }
+      await linkArtifactsToService(client, targets, await upsertService(client, service));
     }
   }
 

@@ -97,6 +97,8 @@ export class SbomIngestService {
         if (req.artifact) await notifyArtifacts(client, [req.artifact]);
       });
       existing = (await this.repo.findById(existing.id)) ?? existing;
+      // Report the subject this upload named, not whichever artifact was bound first.
+      if (req.artifact) existing = { ...existing, subjectDigest: req.artifact };
     }
     this.metrics?.ingests.inc({ kind: 'sbom', result: 'duplicate' });
     return { created: false, body: toResponse(existing) };

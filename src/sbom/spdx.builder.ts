@@ -199,14 +199,18 @@ export function buildSpdxInventory(m: SpdxModel, encoding: 'json' | 'tag-value',
     return byId.has(d.id);
   });
   const first = describedPackages[0];
-  if (first) {
-    if (describedPackages.length > 1) {
-      sink.add(
-        'MULTIPLE_DESCRIBED',
-        `document describes ${describedPackages.length} packages; ${first.id} is taken as the subject`,
-        describedPackages[1]!.at,
-      );
+  const extraRootEdges: Array<[string, string]> = [];
+  if (first && describedPackages.length > 1) {
+    // Several described packages: none of them is "the" subject. The document itself becomes the
+    // root and every described package a direct component, so none is lost to where-used search.
+    sink.add('MULTIPLE_DESCRIBED', `document describes ${describedPackages.length} packages; the document is taken as the root`, describedPackages[1]!.at);
+    const rootRef = m.documentId ?? 'SPDXRef-DOCUMENT';
+    subject = { ref: rootRef, name: typeof m.name === 'string' && m.name ? m.name : rootRef, digests: [] };
+    for (const d of describedPackages) {
+      const c = byId.get(d.id);
+      if (c) extraRootEdges.push([rootRef, c.ref]);
     }
+  } else if (first) {
     const comp = byId.get(first.id)!;
     subject = { ref: comp.ref, name: comp.name, digests: [] };
     if (comp.version !== undefined) subject.version = comp.version;
@@ -231,6 +235,14 @@ export function buildSpdxInventory(m: SpdxModel, encoding: 'json' | 'tag-value',
     if (edgeKeys.has(key)) continue;
     edgeKeys.add(key);
     edges.push([from, to]);
+  }
+
+  for (const [from, to] of extraRootEdges) {
+    const key = `${from}\u0000${to}`;
+    if (!edgeKeys.has(key)) {
+      edgeKeys.add(key);
+      edges.push([from, to]);
+    }
   }
 
   const inv: Inventory = {

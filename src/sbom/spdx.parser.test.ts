@@ -132,10 +132,11 @@ describe('SPDX relationships (2.3 clause 11 table)', () => {
     assert.equal(b.subject?.ref, 'SPDXRef-app');
   });
 
-  test('several described packages: the first is the subject, with a finding', () => {
+  test('several described packages: the document is the root and every described package a direct component', () => {
     const inv = parseSbom(json(doc({ packages: [pkg('a'), pkg('b')], relationships: [rel('DOCUMENT', 'DESCRIBES', 'b'), rel('DOCUMENT', 'DESCRIBES', 'a')] })));
-    assert.equal(inv.subject?.ref, 'SPDXRef-b');
-    assert.deepEqual(inv.components.map((c) => c.ref), ['SPDXRef-a']);
+    assert.equal(inv.subject?.ref, 'SPDXRef-DOCUMENT');
+    assert.deepEqual(inv.components.map((c) => c.ref).sort(), ['SPDXRef-a', 'SPDXRef-b']);
+    assert.deepEqual(computeMemberships(inv).map((m) => [m.ref, m.direct]).sort(), [['SPDXRef-a', true], ['SPDXRef-b', true]]);
     assert.deepEqual(inv.findings.map((f) => [f.code, f.pointer]), [['MULTIPLE_DESCRIBED', '/relationships/1']]);
   });
 

@@ -1,7 +1,8 @@
 // Where-used: purl (+ optional vers range) → matching components (index range scan on the
 // sortable version key, then an exact recheck with the ecosystem's ordering) → SBOMs → artifacts
 // → services and current deployments, with one dependency path per hit.
-import { canonicalizePurl, parseVers, versBounds, versContains, versionSortKey, PurlError, VersError, type VersRange } from '../purl/index.ts';
+import { createHash } from 'node:crypto';
+import { canonicalizePurl, compareVersions, ecosystemOf, parseVers, versBounds, versContains, versionSortKey, PurlError, VersError, type VersRange } from '../purl/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { CandidateComponent, UsageCursor, UsageRepository } from '../graph/usage.repository.ts';
 
@@ -31,19 +32,24 @@ export interface UsageResult {
 
 export class UsageQueryError extends AppError<'BAD_REQUEST' | 'INVALID_CURSOR' | 'VERS_INVALID' | 'PURL_INVALID'> {}
 
-function encodeCursor(c: UsageCursor): string {
-  return Buffer.from(JSON.stringify([c.key, c.digest, c.sbom])).toString('base64url');
+/** A cursor is only valid for the query that issued it: it carries a fingerprint of that query. */
+function queryFingerprint(q: UsageQuery): string {
+  return createHash('sha256').update(JSON.stringify([q.purl ?? null, q.name ?? null, q.range ?? null])).digest('base64url').slice(0, 12);
 }
 
-function decodeCursor(s: string): UsageCursor {
+function encodeCursor(c: UsageCursor, q: UsageQuery): string {
+  return Buffer.from(JSON.stringify([c.key, c.digest, c.sbom, queryFingerprint(q)])).toString('base64url');
+}
+
+function decodeCursor(s: string, q: UsageQuery): UsageCursor {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && v.length === 3 && v.every((x) => typeof x === 'string')) {
+    if (Array.isArray(v) && v.length === 4 && v.every((x) => typeof x === 'string') && v[3] === queryFingerprint(q)) {
       const [key, digest, sbom] = v as [string, string, string];
       return { key, digest, sbom };
     }
   } catch { /* fall through */ }
-  throw new UsageQueryError('INVALID_CURSOR', 'The cursor is not one this service issued.', { pointer: '/cursor' });
+  throw new UsageQueryError('INVALID_CURSOR', 'The cursor is not one this service issued for this query.', { pointer: '/cursor' });
 }
 
 function parseQualifiers(q: string | null): Record<string, string> {
@@ -62,7 +68,8 @@ type Verdict = 'in' | 'out' | 'unorderable';
 export function matchCandidate(c: CandidateComponent, wanted: { version: string | null; qualifiers: Record<string, string> }, range: VersRange | undefined): Verdict {
   const q = parseQualifiers(c.qualifiers);
   for (const [k, v] of Object.entries(wanted.qualifiers)) if (q[k] !== v) return 'out';
-  if (wanted.version !== null) return c.version === wanted.version ? 'in' : 'out';
+  // An exact version matches equal versions in the ecosystem's own order (maven 5.2.0 = 5.2.0.RELEASE).
+  if (wanted.version !== null) return c.version !== null && (c.version === wanted.version || compareVersions(c.type ?? 'generic', c.version, wanted.version) === 0) ? 'in' : 'out';
   if (!range) return 'in';
   if (c.version === null) return 'unorderable';
   return versContains(range, c.version);
@@ -82,7 +89,7 @@ export class UsageService {
         throw err;
       }
     }
-    const after = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const after = q.cursor ? decodeCursor(q.cursor, q) : undefined;
 
     let candidates: CandidateComponent[];
     let wanted = { version: null as string | null, qualifiers: {} as Record<string, string> };
@@ -95,7 +102,7 @@ export class UsageService {
         if (err instanceof PurlError) throw new UsageQueryError('PURL_INVALID', err.message, { pointer: '/purl', position: err.position });
         throw err;
       }
-      if (range && range.scheme !== p.type) {
+      if (range && ecosystemOf(range.scheme) !== ecosystemOf(p.type)) {
         throw new UsageQueryError('VERS_INVALID', `The range's scheme '${range.scheme}' does not match the purl type '${p.type}'.`, { pointer: '/range', position: 5 });
       }
       if (range && p.version !== null) throw new UsageQueryError('BAD_REQUEST', 'Give either a version in the purl or a range, not both.', { pointer: '/range' });
@@ -120,9 +127,9 @@ export class UsageService {
     const matched: string[] = [];
     const unorderable = new Set<string>();
     for (const c of candidates) {
-      const scopedRange = range && fuzzy && c.type && range.scheme !== c.type ? undefined : range;
-      if (range && fuzzy && c.type && range.scheme !== c.type) continue; // other ecosystems can't be compared with this range
-      const v = matchCandidate(c, wanted, scopedRange);
+      // A range only orders versions of its own ecosystem: name search skips the others.
+      if (range && fuzzy && c.type && ecosystemOf(range.scheme) !== ecosystemOf(c.type)) continue;
+      const v = matchCandidate(c, wanted, range);
       if (v === 'out') continue;
       matched.push(c.id);
       if (v === 'unorderable') unorderable.add(c.id);
@@ -159,13 +166,17 @@ export class UsageService {
       totals: { components: totals.components, artifacts: totals.artifacts, services: totals.services, matches: totals.hits },
       unorderable: candidates.filter((c) => unorderable.has(c.id)).map((c) => c.purl ?? c.key),
     };
-    if (more && last) result.nextCursor = encodeCursor({ key: last.componentKey, digest: last.artifactDigest ?? '', sbom: last.sbomId });
+    if (more && last) result.nextCursor = encodeCursor({ key: last.componentKey, digest: last.artifactDigest ?? '', sbom: last.sbomId }, q);
     return result;
   }
 }
 
 export function toCsv(r: UsageResult): string {
-  const esc = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  // Values come from uploaded SBOMs: neutralise spreadsheet formulas (OWASP CSV injection).
+  const esc = (raw: string) => {
+    const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
+    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
   const lines = ['component,artifact,artifact_name,sbom,direct,path,services,deployments,unorderable'];
   for (const m of r.matches) {
     lines.push([

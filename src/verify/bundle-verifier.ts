@@ -151,7 +151,13 @@ function checkIdentity(signer: Signer, expect: Expectation | undefined): void {
  * Artifact binding: DSSE → an in-toto subject digest must equal the
  * artifact's (SUBJECT_MISMATCH). Message signature → the bundle's message
  * digest must equal the artifact's (SUBJECT_MISMATCH), then the signature is
- * verified over the artifact bytes.
+ * verified over the artifact bytes — or, given only `{ digest }`, over the
+ * digest (prehash.ts: ECDSA P-256/P-384 and RSA; Ed25519 cannot). A message
+ * signature without any artifact binds nothing: SUBJECT_MISMATCH.
+ *
+ * The order of checks is sigstore-js's (timestamps, signing key, tlog,
+ * signature), then identity, then the artifact; refine() reports the root
+ * cause where sigstore-js reports a consequence.
  */
 export function verifyBundle(trust: Trust, input: unknown, opts: VerifyOptions = {}): Verified {
   const bundle = toBundle(input);

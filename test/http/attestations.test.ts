@@ -42,7 +42,7 @@ test('a tampered bundle (one payload byte) is rejected with VERIFY_SIGNATURE and
   const text = read(pair.provenance).toString('utf8').trim().split('\n')[0]!;
   const bundle = JSON.parse(text);
   const payload = Buffer.from(bundle.dsseEnvelope.payload, 'base64');
-  payload[payload.length - 5] ^= 0x01;
+  payload[payload.length - 5] = payload[payload.length - 5]! ^ 0x01;
   bundle.dsseEnvelope.payload = payload.toString('base64');
   const before = (await t.db.pool.query('SELECT count(*)::int AS n FROM document')).rows[0].n;
   const res = await t.app.inject({ method: 'POST', url: '/v1/attestations', headers: { ...t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify(bundle) });

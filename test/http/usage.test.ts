@@ -79,3 +79,11 @@ test('paging is stable and CSV export works', async () => {
   assert.match(csv.body.split('\n')[0]!, /^component,artifact/);
   assert.equal(csv.body.trim().split('\n').length, 2);
 });
+
+test('a cursor only works for the query that issued it', async () => {
+  const first = (await usage('name=semver&limit=1')).json();
+  assert.ok(first.nextCursor);
+  const other = await usage(`name=fastify&limit=1&cursor=${first.nextCursor}`);
+  assert.equal(other.statusCode, 400);
+  assert.equal(other.json().code, 'INVALID_CURSOR');
+});

@@ -1,0 +1,53 @@
+// Where-used reports the services an artifact is built for and where it runs now
+// (current deployments only; a replaced deployment stays in history but is not reported).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { testApp } from '../helpers/app.ts';
+import { ART, ingestCorpus, usageClient } from './corpus.ts';
+
+const t = await testApp();
+await ingestCorpus(t);
+const { get, ok } = usageClient(t);
+const L4J = 'pkg:maven/org.apache.logging.log4j';
+
+async function deploy(artifact: string, service: string, environment: string) {
+  const res = await t.app.inject({ method: 'POST', url: '/v1/deployments', headers: t.auth(), payload: { artifact, service, environment } });
+  assert.equal(res.statusCode, 201, res.body);
+  return res.json() as { id: string; since: string; replaced: string | null };
+}
+
+const aProd = await deploy(ART.decoyA, 'decoy-a', 'prod');
+const aStaging = await deploy(ART.decoyA, 'decoy-a', 'staging');
+const bProd = await deploy(ART.decoyB, 'decoy-b', 'prod');
+const cProd = await deploy(ART.decoyC, 'decoy-b', 'prod'); // replaces decoy B in (decoy-b, prod)
+
+test('the deployment of C replaced B in its slot', () => {
+  assert.equal(cProd.replaced, bProd.id);
+  assert.equal(aStaging.replaced, null);
+});
+
+test('matches carry current deployments and the services each artifact is built for', async () => {
+  const r = await ok({ purl: `${L4J}/log4j-core` });
+  const by = new Map(r.matches.map((m) => [m.artifact!.digest, m]));
+  assert.equal(by.size, 3);
+  assert.deepEqual(by.get(ART.decoyA)!.deployments, [
+    { service: 'decoy-a', environment: 'prod', since: aProd.since },
+    { service: 'decoy-a', environment: 'staging', since: aStaging.since },
+  ]);
+  assert.deepEqual(by.get(ART.decoyA)!.services, ['decoy-a']);
+  assert.deepEqual(by.get(ART.decoyB)!.deployments, []); // replaced: history, not "runs now"
+  assert.deepEqual(by.get(ART.decoyB)!.services, ['decoy-b']);
+  assert.deepEqual(by.get(ART.decoyC)!.deployments, [{ service: 'decoy-b', environment: 'prod', since: cProd.since }]);
+  assert.deepEqual(by.get(ART.decoyC)!.services, ['decoy-b', 'decoy-c']);
+  assert.deepEqual(r.totals, { components: 3, artifacts: 3, services: 3, matches: 3 });
+  // an artifact with no deployment
+  const fw = await ok({ purl: 'pkg:composer/laravel/framework' });
+  assert.deepEqual(fw.matches[0]!.deployments, []);
+  assert.deepEqual(fw.matches[0]!.services, ['php-portal']);
+});
+
+test('CSV lists deployments as service@environment', async () => {
+  const res = await get({ purl: `${L4J}/log4j-core@2.14.1` }, { accept: 'text/csv' });
+  const row = res.body.trim().split('\n')[1]!;
+  assert.ok(row.endsWith(',decoy-a,decoy-a@prod;decoy-a@staging,'), row);
+});
