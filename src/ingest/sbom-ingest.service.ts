@@ -4,7 +4,7 @@ import { withTransaction } from '../platform/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
-import { computeMemberships, parseSbom, validateSbom, type DetectedKind, type Finding, type Inventory } from '../sbom/index.ts';
+import { computeMemberships, parseSbomDocument, validateSbom, type Finding, type Inventory } from '../sbom/index.ts';
 import { SbomRepository, type StoredSbomSummary } from '../graph/sbom.repository.ts';
 import { assembleSbom } from './sbom-assembly.ts';
 import { notifyArtifacts } from '../graph/change-feed.ts';
@@ -30,7 +30,7 @@ export interface SbomIngestResponse {
   warnings: Finding[];
 }
 
-export class SbomRejected extends AppError<'SBOM_INVALID'> {}
+export class SbomRejected extends AppError<'SBOM_SCHEMA_INVALID'> {}
 
 function toResponse(s: StoredSbomSummary): SbomIngestResponse {
   const subject: SbomIngestResponse['subject'] = {};
@@ -42,11 +42,10 @@ function toResponse(s: StoredSbomSummary): SbomIngestResponse {
 
 /** Pure part of ingest, shared with SBOM predicates of attestations. */
 export async function prepareSbom(bytes: Buffer, contentType: string | undefined, strict: boolean): Promise<{ inventory: Inventory; findings: Finding[]; assembled: ReturnType<typeof assembleSbom> }> {
-  const inventory = parseSbom(bytes, contentType);
-  const kind = { format: inventory.format, encoding: inventory.encoding } as DetectedKind;
-  const schemaFindings = await validateSbom(kind, inventory.specVersion, bytes);
+  const { inventory, kind, parsed } = parseSbomDocument(bytes, contentType);
+  const schemaFindings = await validateSbom(kind, inventory.specVersion, bytes, parsed);
   if (strict && schemaFindings.some((f) => f.code !== 'SCHEMA_UNAVAILABLE')) {
-    throw new SbomRejected('SBOM_INVALID', `The document breaks the ${inventory.format} ${inventory.specVersion} schema (${schemaFindings.length} violations).`, { errors: schemaFindings });
+    throw new SbomRejected('SBOM_SCHEMA_INVALID', `The document breaks the ${inventory.format} ${inventory.specVersion} schema (${schemaFindings.length} violations).`, { errors: schemaFindings });
   }
   const assembled = assembleSbom(inventory, computeMemberships(inventory));
   return { inventory, findings: [...inventory.findings, ...schemaFindings, ...assembled.findings], assembled };

@@ -28,7 +28,12 @@ const PARSERS: { readonly [K in KindKey]: (s: Sniffed) => Inventory } = {
 
 /** Detects the kind and runs its parser. Reads the bytes only; the caller stores them unchanged. */
 export function parseSbom(bytes: Buffer, contentType?: string): Inventory {
+  return parseSbomDocument(bytes, contentType).inventory;
+}
+
+/** parseSbom, also handing back the JSON.parse result so schema validation need not parse again. */
+export function parseSbomDocument(bytes: Buffer, contentType?: string): { inventory: Inventory; kind: DetectedKind; parsed?: unknown } {
   const sniffed = sniffSbom(bytes, contentType);
   const key = `${sniffed.kind.format}/${sniffed.kind.encoding}` as KindKey;
-  return PARSERS[key](sniffed);
+  return { inventory: PARSERS[key](sniffed), kind: sniffed.kind, parsed: sniffed.json };
 }

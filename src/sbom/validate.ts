@@ -1,9 +1,12 @@
 // Schema validation against the official schema of the detected spec version. Findings only:
 // an invalid document is still ingested (tolerant parsing); validation never throws.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
+import addFormats2019Module from 'ajv-formats-draft2019';
 import type { DetectedKind } from './detect.ts';
 import type { Finding } from './inventory.ts';
 import { MAX_FINDINGS } from './util.ts';
@@ -14,13 +17,18 @@ import { xmlPathsAtLines } from './xml-path.ts';
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ??
   addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
-export async function validateSbom(kind: DetectedKind, specVersion: string, bytes: Buffer): Promise<Finding[]> {
+/**
+ * `parsed` is the document's JSON.parse result when the caller already has it, so a large
+ * document is not parsed (and held in memory) twice.
+ */
+export async function validateSbom(kind: DetectedKind, specVersion: string, bytes: Buffer, parsed?: unknown): Promise<Finding[]> {
   try {
     switch (kind.format) {
       case 'cyclonedx':
+        if (kind.encoding === 'json') return validateCycloneDxJson(specVersion, parsed ?? JSON.parse(bytes.toString('utf8')));
         return await validateCycloneDx(kind.encoding, specVersion, bytes.toString('utf8'));
       case 'spdx':
-        return validateSpdx(kind.encoding, specVersion, bytes);
+        return validateSpdx(kind.encoding, specVersion, bytes, parsed);
       default: {
         const never: never = kind;
         return [{ code: 'SCHEMA_UNAVAILABLE', message: `no schema for ${JSON.stringify(never)}` }];
@@ -75,6 +83,64 @@ async function validateCycloneDx(encoding: 'json' | 'xml', specVersion: string, 
   });
 }
 
+// The official CycloneDX JSON schemas, as shipped by @cyclonedx/cyclonedx-library (res/schema).
+const cdxSchemaDir = join(dirname(createRequire(import.meta.url).resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
+const addFormats2019 = ((addFormats2019Module as unknown as { default?: unknown }).default ?? addFormats2019Module) as (ajv: Ajv, o: { formats: string[] }) => Ajv;
+const cdxValidators = new Map<string, ValidateFunction | null>();
+
+/**
+ * The schemas mark object arrays `uniqueItems`, which ajv checks by deep-comparing every pair:
+ * 90 s for a 40,000-component document. Duplicates that matter (bom-refs) are found by the
+ * parser in linear time (DUPLICATE_REF), so uniqueItems is dropped from the compiled schema.
+ */
+function withoutUniqueItems(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutUniqueItems);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) if (k !== 'uniqueItems') out[k] = withoutUniqueItems(v);
+  return out;
+}
+
+function cdxValidator(specVersion: string): ValidateFunction | null {
+  if (cdxValidators.has(specVersion)) return cdxValidators.get(specVersion)!;
+  let fn: ValidateFunction | null = null;
+  try {
+    const load = (f: string) => withoutUniqueItems(JSON.parse(readFileSync(join(cdxSchemaDir, f), 'utf8'))) as Record<string, unknown>;
+    const schemas: Record<string, Record<string, unknown>> = {
+      'http://cyclonedx.org/schema/spdx.SNAPSHOT.schema.json': load('spdx.SNAPSHOT.schema.json'),
+      'http://cyclonedx.org/schema/jsf-0.82.SNAPSHOT.schema.json': load('jsf-0.82.SNAPSHOT.schema.json'),
+    };
+    try { schemas['http://cyclonedx.org/schema/cryptography-defs.SNAPSHOT.schema.json'] = load('cryptography-defs.SNAPSHOT.schema.json'); } catch { /* older library */ }
+    // JsonValidator's schema, not the strict one: 1.2/1.3 explicitly allow extension properties.
+    const ajv = new Ajv({ allErrors: true, strict: false, strictSchema: false, useDefaults: false, addUsedSchema: false, schemas, loadSchema: (uri: string) => { throw new Error(`remote schemas are disabled: ${uri}`); } } as ConstructorParameters<typeof Ajv>[0]);
+    addFormats(ajv);
+    addFormats2019(ajv, { formats: ['idn-email'] });
+    ajv.addFormat('iri-reference', true);
+    fn = ajv.compile(load(`bom-${specVersion}.SNAPSHOT.schema.json`));
+  } catch {
+    fn = null;
+  }
+  cdxValidators.set(specVersion, fn);
+  return fn;
+}
+
+function validateCycloneDxJson(specVersion: string, doc: unknown): Finding[] {
+  if (!cdxVersions.has(specVersion)) return [{ code: 'SCHEMA_UNAVAILABLE', message: `no CycloneDX schema for version ${specVersion}` }];
+  const validate = cdxValidator(specVersion);
+  if (!validate) return [{ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} JSON schema could not be loaded` }];
+  if (validate(doc)) return [];
+  return toFindings(validate.errors ?? []);
+}
+
+function toFindings(errors: NonNullable<ValidateFunction['errors']>): Finding[] {
+  const findings = errors.slice(0, MAX_FINDINGS).map((e): Finding => {
+    const extra = e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '';
+    return { code: 'SCHEMA', message: `${e.message ?? 'invalid'}${extra}`, pointer: e.instancePath };
+  });
+  if (errors.length > MAX_FINDINGS) findings.push({ code: 'FINDINGS_TRUNCATED', message: `${errors.length - MAX_FINDINGS} further schema errors were dropped` });
+  return findings;
+}
+
 const spdxValidators = new Map<string, ValidateFunction | null>();
 
 function spdxValidator(specVersion: string): ValidateFunction | null {
@@ -92,19 +158,13 @@ function spdxValidator(specVersion: string): ValidateFunction | null {
   return fn;
 }
 
-function validateSpdx(encoding: 'json' | 'tag-value', specVersion: string, bytes: Buffer): Finding[] {
+function validateSpdx(encoding: 'json' | 'tag-value', specVersion: string, bytes: Buffer, parsed?: unknown): Finding[] {
   if (encoding === 'tag-value') {
     return [{ code: 'SCHEMA_UNAVAILABLE', message: 'SPDX publishes no machine-readable schema for tag-value' }];
   }
   const validate = spdxValidator(specVersion);
   if (!validate) return [{ code: 'SCHEMA_UNAVAILABLE', message: `no SPDX ${specVersion} JSON schema bundled` }];
-  const doc: unknown = JSON.parse(bytes.toString('utf8'));
+  const doc: unknown = parsed ?? JSON.parse(bytes.toString('utf8'));
   if (validate(doc)) return [];
-  const errors = validate.errors ?? [];
-  const findings = errors.slice(0, MAX_FINDINGS).map((e): Finding => {
-    const extra = e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '';
-    return { code: 'SCHEMA', message: `${e.message ?? 'invalid'}${extra}`, pointer: e.instancePath };
-  });
-  if (errors.length > MAX_FINDINGS) findings.push({ code: 'FINDINGS_TRUNCATED', message: `${errors.length - MAX_FINDINGS} further schema errors were dropped` });
-  return findings;
+  return toFindings(validate.errors ?? []);
 }

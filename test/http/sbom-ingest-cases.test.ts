@@ -1,0 +1,105 @@
+// SBOM ingest through HTTP: every format, schema findings, strict mode, limits and hostile input.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { testApp } from '../helpers/app.ts';
+
+const t = await testApp({ bodyLimitBytes: 25 * 1024 * 1024 });
+const up = (payload: string | Buffer, type = 'application/json', qs = '') =>
+  t.app.inject({ method: 'POST', url: `/v1/sboms${qs}`, headers: { ...t.auth(), 'content-type': type }, payload });
+const file = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url));
+
+const cdx = (extra: Record<string, unknown>) => JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { component: { 'bom-ref': 'root', type: 'application', name: 'app', version: '1.0.0' } }, ...extra });
+
+test('every format: CycloneDX JSON/XML 1.2-1.6, SPDX 2.3 JSON, SPDX 2.2 tag-value', async () => {
+  const cases: Array<[string, string, string, string]> = [
+    ['sbom/upstream/cdx-spec-valid-assembly-1.2.json', 'application/vnd.cyclonedx+json', 'cyclonedx', '1.2'],
+    ['sbom/upstream/cdx-spec-valid-dependency-1.3.xml', 'application/vnd.cyclonedx+xml', 'cyclonedx', '1.3'],
+    ['sbom/attestant-npm-1.4.cdx.json', 'application/json', 'cyclonedx', '1.4'],
+    ['sbom/upstream/cdx-spec-valid-dependency-1.5.json', 'application/json', 'cyclonedx', '1.5'],
+    ['sbom/attestant-npm.cdx.xml', 'application/xml', 'cyclonedx', '1.6'],
+    ['sbom/upstream/spdx-examples-03-SBOMwDependency.spdx.json', 'application/spdx+json', 'spdx', '2.3'],
+    ['sbom/upstream/spdx-examples-example6-lib.spdx', 'text/spdx', 'spdx', '2.2'],
+  ];
+  for (const [p, type, format, version] of cases) {
+    const res = await up(file(p), type);
+    assert.equal(res.statusCode, 201, `${p}: ${res.body}`);
+    assert.equal(res.json().format, format, p);
+    assert.equal(res.json().specVersion, version, p);
+  }
+});
+
+test('schema findings come back as warnings with JSON pointers; strict=true rejects with 422 listing them', async () => {
+  const doc = cdx({ components: [{ type: 'library', name: 'a', version: '1', purl: 'pkg:npm/a@1', 'bom-ref': 'a', nome: 'typo' }] });
+  const lenient = await up(doc);
+  assert.equal(lenient.statusCode, 201, lenient.body);
+  const w = lenient.json().warnings;
+  assert.ok(w.some((x: { code: string; pointer?: string }) => x.code === 'SCHEMA' && x.pointer?.startsWith('/components/0')), JSON.stringify(w));
+  const stored = await t.db.pool.query('SELECT findings FROM sbom WHERE id = $1', [lenient.json().id]);
+  assert.deepEqual(stored.rows[0].findings, w);
+  const strictDoc = doc.replace('"typo"', '"typo2"');
+  const strict = await up(strictDoc, 'application/json', '?strict=true');
+  assert.equal(strict.statusCode, 422);
+  assert.equal(strict.json().code, 'SBOM_SCHEMA_INVALID');
+  assert.ok(strict.json().errors.length >= 1);
+});
+
+test('odd but usable documents are kept, with findings: duplicate bom-refs, a dependency cycle, a bad purl', async () => {
+  const doc = cdx({
+    components: [
+      { type: 'library', 'bom-ref': 'a', name: 'a', version: '1.0.0', purl: 'pkg:npm/a@1.0.0' },
+      { type: 'library', 'bom-ref': 'a', name: 'a-dup', version: '2.0.0', purl: 'pkg:npm/a-dup@2.0.0' },
+      { type: 'library', 'bom-ref': 'b', name: 'b', version: '1.0.0', purl: 'pkg:npm/b@1.0.0' },
+      { type: 'library', 'bom-ref': 'bad', name: 'broken', version: '0.1', purl: 'pkg:/no-type@@' },
+    ],
+    dependencies: [{ ref: 'root', dependsOn: ['a'] }, { ref: 'a', dependsOn: ['b'] }, { ref: 'b', dependsOn: ['a'] }],
+  });
+  const res = await up(doc);
+  assert.equal(res.statusCode, 201, res.body);
+  const codes = res.json().warnings.map((w: { code: string }) => w.code);
+  assert.ok(codes.includes('DUPLICATE_REF'), codes.join());
+  assert.ok(codes.includes('PURL_INVALID'), codes.join());
+  assert.equal(res.json().componentCount, 4);
+  const broken = await t.app.inject({ method: 'GET', url: '/v1/components/usage?name=broken', headers: t.auth() });
+  assert.equal(broken.json().matches.length, 1, 'a component with a bad purl is still searchable by name');
+  const b = await t.app.inject({ method: 'GET', url: '/v1/components/usage?purl=pkg:npm/b', headers: t.auth() });
+  assert.deepEqual(b.json().matches[0].path, ['app@1.0.0', 'pkg:npm/a@1.0.0', 'pkg:npm/b@1.0.0']);
+});
+
+test('deeply nested components (2,000 levels) are parsed without a stack overflow', async () => {
+  let c: Record<string, unknown> = { type: 'library', name: 'leaf', version: '1', purl: 'pkg:npm/leaf@1' };
+  for (let i = 0; i < 2000; i++) c = { type: 'library', name: `n${i}`, version: '1', purl: `pkg:npm/n${i}@1`, components: [c] };
+  const res = await up(cdx({ components: [c] }));
+  assert.ok(res.statusCode === 201 || res.statusCode === 400, res.body);
+  if (res.statusCode === 201) assert.equal(res.json().componentCount, 2001);
+  else assert.equal(res.json().code, 'SBOM_NOT_PARSEABLE');
+});
+
+test('a 20 MB document is ingested; over the body limit is a 413', async () => {
+  const pad = 'x'.repeat(420);
+  const components = Array.from({ length: 40_000 }, (_, i) => ({ type: 'library', 'bom-ref': `c${i}`, name: `big-${i}`, version: '1.0.0', purl: `pkg:npm/big-${i}@1.0.0`, description: pad }));
+  const doc = cdx({ components });
+  assert.ok(doc.length > 20 * 1024 * 1024, String(doc.length));
+  const res = await up(doc);
+  assert.equal(res.statusCode, 201, res.body.slice(0, 500));
+  assert.equal(res.json().componentCount, 40_000);
+  const tooBig = await up(doc + ' '.repeat(6 * 1024 * 1024));
+  assert.equal(tooBig.statusCode, 413);
+  assert.equal(tooBig.json().code, 'PAYLOAD_TOO_LARGE');
+});
+
+test('a wrong content type that contradicts the bytes is rejected with a code', async () => {
+  const res = await up(cdx({ components: [] }), 'application/vnd.cyclonedx+xml');
+  assert.equal(res.statusCode, 400);
+  assert.equal(res.json().code, 'SBOM_UNKNOWN_FORMAT');
+  const arr = await up('[1,2,3]');
+  assert.equal(arr.statusCode, 400);
+});
+
+test('without ?artifact the subject is taken from the document hashes', async () => {
+  const hex = 'f'.repeat(64);
+  const doc = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { component: { type: 'container', name: 'img', hashes: [{ alg: 'SHA-256', content: hex }] } }, components: [] });
+  const res = await up(doc);
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().subject.digest, `sha256:${hex}`);
+});
