@@ -23,9 +23,13 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
+/** The canonical text an event's hash covers (after the previous hash and a newline). */
+export function eventBody(e: ChainEvent): string {
+  return canonicalJson({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
+}
+
 export function hashEvent(prevHash: string, e: ChainEvent): string {
-  const body = canonicalJson({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
-  return createHash('sha256').update(prevHash).update('\n').update(body).digest('hex');
+  return createHash('sha256').update(prevHash).update('\n').update(eventBody(e)).digest('hex');
 }
 
 export interface StoredChainEvent extends ChainEvent { seq: string; prevHash: string; hash: string }

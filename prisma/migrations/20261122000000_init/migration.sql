@@ -224,7 +224,7 @@ CREATE TABLE audit_event (
   subject    text,
   payload    jsonb NOT NULL,
   prev_hash  text NOT NULL,
-  hash       text NOT NULL UNIQUE
+  hash       text NOT NULL
 );
 
 CREATE FUNCTION attestant_forbid_change() RETURNS trigger LANGUAGE plpgsql AS $$
