@@ -83,7 +83,7 @@ export async function verifyRoutes(app: FastifyInstance, opts: { trust: TrustSto
       body: {
         type: 'object',
         properties: {
-          bundle: { type: 'object', description: 'Sigstore bundle or DSSE envelope' },
+          bundle: { type: ['object', 'string'], description: 'Sigstore bundle or DSSE envelope, as JSON or as its text' },
           artifactDigest: { type: 'string', pattern: digestPattern },
           expect: {
             type: 'object',
@@ -101,18 +101,27 @@ export async function verifyRoutes(app: FastifyInstance, opts: { trust: TrustSto
       },
     },
   }, async (request) => {
-    const body = request.body as { bundle: Record<string, unknown>; artifactDigest?: string; expect?: { identity?: string; issuer?: string; publicKey?: string; keyName?: string }; trustedRoot?: unknown };
+    const body = request.body as { bundle: Record<string, unknown> | string; artifactDigest?: string; expect?: { identity?: string; issuer?: string; publicKey?: string; keyName?: string }; trustedRoot?: unknown };
     let expect: Expectation | undefined;
     const e = body.expect;
     if (e?.publicKey) expect = { publicKeyPem: e.publicKey };
     else if (e?.keyName) expect = { keyName: e.keyName };
     else if (e?.identity && e.issuer) expect = { identity: e.identity, issuer: e.issuer };
     try {
-      const isDsse = typeof body.bundle.payloadType === 'string' && Array.isArray(body.bundle.signatures);
+      let bundle: unknown = body.bundle;
+      if (typeof bundle === 'string') {
+        try {
+          bundle = JSON.parse(bundle);
+        } catch (err) {
+          throw new VerifyError('MALFORMED_BUNDLE', `the bundle is not JSON: ${(err as Error).message}`);
+        }
+      }
+      const b = (bundle ?? {}) as Record<string, unknown>;
+      const isDsse = typeof b.payloadType === 'string' && Array.isArray(b.signatures);
       const artifact = body.artifactDigest ? { digest: body.artifactDigest } : undefined;
       const v = isDsse
-        ? verifyDsseEnvelope(opts.trust.trust, body.bundle, { artifact, keyName: e?.keyName })
-        : verifyBundle(opts.trust.trust, body.bundle, { artifact, expect, trustedRootJson: body.trustedRoot });
+        ? verifyDsseEnvelope(opts.trust.trust, b, { artifact, keyName: e?.keyName })
+        : verifyBundle(opts.trust.trust, b, { artifact, expect, trustedRootJson: body.trustedRoot });
       return { verified: true, signer: Object.fromEntries(Object.entries(v.signer).filter(([, x]) => x !== undefined)) };
     } catch (err) {
       if (err instanceof VerifyError) return { verified: false, code: err.code, message: err.message };
