@@ -2,9 +2,7 @@
 // slsa-github-generator bundle. Each upload is a distinct document (the same signed bundle with
 // different JSON whitespace), so every one is verified and stored.
 import { readFileSync } from 'node:fs';
-import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/app.ts';
 import { benchDatabase, percentile, withRatio, type BenchResult } from './harness.ts';
@@ -13,8 +11,8 @@ const TOKEN = 'att_bench-admin-token';
 
 export async function runAttestBench(): Promise<BenchResult[]> {
   const bdb = await benchDatabase('attest');
-  const pool = new pg.Pool({ connectionString: bdb.url, max: 8 });
-  const db = { url: bdb.url, pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), embedded: false, close: async () => { await pool.end(); } };
+  const db = connectDatabase(bdb.url, { poolSize: 8 });
+  const pool = db.pool;
   const app = await buildApp({ config: loadConfig({ ATTESTANT_ADMIN_TOKEN: TOKEN, LOG_LEVEL: 'silent', ATTESTANT_POLICY_DIR: '/nonexistent' }), db, logger: false });
   const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
   try {

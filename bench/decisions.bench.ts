@@ -7,9 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify from 'fastify';
-import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../src/generated/prisma/client.ts';
+import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/app.ts';
 import { benchDatabase, percentile, withRatio, type BenchResult } from './harness.ts';
@@ -70,8 +68,8 @@ function cyclonedx(n: number): string {
 
 export async function runDecisionsBench(): Promise<BenchResult[]> {
   const bdb = await benchDatabase('decisions');
-  const pool = new pg.Pool({ connectionString: bdb.url, max: 16 });
-  const db = { url: bdb.url, pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), embedded: false, close: async () => { await pool.end(); } };
+  const db = connectDatabase(bdb.url, { poolSize: 16 });
+  const pool = db.pool;
   const policyDir = mkdtempSync(join(tmpdir(), 'attestant-bench-policy-'));
   writeFileSync(join(policyDir, 'prod.yaml'), `apiVersion: attestant.dev/v1
 kind: Policy

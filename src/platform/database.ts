@@ -23,30 +23,15 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
 }
 
-export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
-  let embedded: EmbeddedDatabase | undefined;
-  let url = opts.databaseUrl;
-  if (!url) {
-    embedded = await startEmbeddedPostgres(opts.dataDir, opts.log);
-    url = embedded.url;
-  }
-  const pool = new pg.Pool({ connectionString: url, max: opts.poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
+/**
+ * Pool and Prisma client for a database that is already running (no migration). `embedded` is the
+ * embedded server behind it, if any, which close() then stops.
+ */
+export function connectDatabase(url: string, opts: { poolSize: number; log?: (msg: string) => void; embedded?: EmbeddedDatabase }): Database {
+  const { poolSize, log, embedded } = opts;
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 });
   // An idle client losing its connection (database restarted) must not crash the process.
-  pool.on('error', (err) => opts.log?.(`postgres pool error: ${err.message}`));
-  try {
-    if (opts.migrate !== false) {
-      const client = await pool.connect();
-      try {
-        await migrate(client);
-      } finally {
-        client.release();
-      }
-    }
-  } catch (err) {
-    await pool.end().catch(() => {});
-    await embedded?.stop().catch(() => {});
-    throw err;
-  }
+  pool.on('error', (err) => log?.(`postgres pool error: ${err.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   let closed = false;
   return {
@@ -62,6 +47,30 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       await embedded?.stop();
     },
   };
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
+  let embedded: EmbeddedDatabase | undefined;
+  let url = opts.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(opts.dataDir, opts.log);
+    url = embedded.url;
+  }
+  const db = connectDatabase(url, { poolSize: opts.poolSize, log: opts.log, embedded });
+  try {
+    if (opts.migrate !== false) {
+      const client = await db.pool.connect();
+      try {
+        await migrate(client);
+      } finally {
+        client.release();
+      }
+    }
+  } catch (err) {
+    await db.close().catch(() => {});
+    throw err;
+  }
+  return db;
 }
 
 /** Runs fn in one transaction on one pooled client. */

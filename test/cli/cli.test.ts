@@ -5,21 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testApp, ADMIN_TOKEN } from '../helpers/app.ts';
+import { policyDir, SLSA_GENERATOR_BUILDERS } from '../helpers/policies.ts';
 import { main } from '../../src/cli/main.ts';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-cli-'));
-writeFileSync(join(policyDir, 'p.yaml'), `apiVersion: attestant.dev/v1
-kind: Policy
-metadata: { name: production }
-spec:
-  environments: [prod]
-  mode: enforce
-  require:
-    provenance:
-      builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*"]
-    sbom: true
-`);
-const t = await testApp({ policyDir });
+const { dir: policyDirPath } = policyDir({ require: { provenance: { builders: SLSA_GENERATOR_BUILDERS }, sbom: true } });
+const scratch = mkdtempSync(join(tmpdir(), 'attestant-cli-'));
+const t = await testApp({ policyDir: policyDirPath });
 const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
 process.env.ATTESTANT_URL = url;
 process.env.ATTESTANT_TOKEN = ADMIN_TOKEN;
@@ -49,7 +40,7 @@ test('upload detects attestations and SBOMs', async () => {
 });
 
 test('upload of a rejected file exits 1 and prints the problem code', async () => {
-  const bad = join(policyDir, 'bad.json');
+  const bad = join(scratch, 'bad.json');
   writeFileSync(bad, '{"bomFormat":"CycloneDX","specVersion":"1.5","components":[');
   const r = await run('upload', bad);
   assert.equal(r.code, 1);

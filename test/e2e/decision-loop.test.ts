@@ -4,32 +4,22 @@
 // exception turns it back into an allow until it expires.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { testApp } from '../helpers/app.ts';
+import { policyDir, EXAMPLE_PACKAGE_REPO, SLSA_GENERATOR_BUILDERS, type PolicySpec } from '../helpers/policies.ts';
 import { verifyAuditChain } from '../../src/cli/audit.command.ts';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-policy-'));
-const basePolicy = `apiVersion: attestant.dev/v1
-kind: Policy
-metadata: { name: production }
-spec:
-  environments: [prod]
-  mode: enforce
-  require:
-    provenance:
-      builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*"]
-      sourceRepos: ["github.com/slsa-framework/example-package"]
-      refs: ["refs/heads/main", "refs/tags/v*"]
-    signers:
-      - issuer: "https://token.actions.githubusercontent.com"
-        identity: "^https://github\\\\.com/slsa-framework/slsa-github-generator/\\\\.github/workflows/.+@refs/tags/v[0-9.]+$"
-    sbom: true
-`;
-writeFileSync(join(policyDir, 'production.yaml'), basePolicy);
+const production: PolicySpec = {
+  require: {
+    provenance: { builders: SLSA_GENERATOR_BUILDERS, sourceRepos: [EXAMPLE_PACKAGE_REPO], refs: ['refs/heads/main', 'refs/tags/v*'] },
+    signers: [{ issuer: 'https://token.actions.githubusercontent.com', identity: '^https://github\\.com/slsa-framework/slsa-github-generator/\\.github/workflows/.+@refs/tags/v[0-9.]+$' }],
+    sbom: true,
+  },
+};
+const policies = policyDir();
+policies.write('production.yaml', production);
 
-const t = await testApp({ policyDir });
+const t = await testApp({ policyDir: policies.dir });
 const manifest = JSON.parse(readFileSync(new URL('../fixtures/slsa/manifest.json', import.meta.url), 'utf8'));
 const pair = manifest.pairs[0];
 const artifact: string = pair.expectedSubjectDigest;
@@ -70,7 +60,7 @@ test('the whole loop: allow, deny by component, exception, expiry', async () => 
   assert.deepEqual(hit.deployments.map((d: { service: string; environment: string }) => `${d.service}@${d.environment}`), ['example-package@prod']);
 
   // A deny rule on one of its components, loaded by reload (no restart).
-  writeFileSync(join(policyDir, 'production.yaml'), `${basePolicy}  deny:\n    components:\n      - { purl: "pkg:npm/fastify", range: "vers:npm/>=${fastifyVersion}|<99.0.0", reason: "test: fastify is banned" }\n`);
+  policies.write('production.yaml', { ...production, deny: { components: [{ purl: 'pkg:npm/fastify', range: `vers:npm/>=${fastifyVersion}|<99.0.0`, reason: 'test: fastify is banned' }] } });
   const reload = await t.app.inject({ method: 'POST', url: '/v1/admin/reload', headers: t.auth() });
   assert.equal(reload.statusCode, 200, reload.body);
   const denied = await decide();
@@ -106,7 +96,7 @@ test('an environment no policy governs is denied; a bad reload is refused and th
   const staging = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'staging' } });
   assert.equal(staging.json().allowed, false);
   assert.equal(staging.json().reasons[0].rule, 'environment');
-  writeFileSync(join(policyDir, 'broken.yaml'), 'apiVersion: attestant.dev/v1\nkind: Policy\nmetadata: { name: broken }\nspec:\n  environments: [qa]\n  mode: sometimes\n');
+  policies.write('broken.yaml', 'apiVersion: attestant.dev/v1\nkind: Policy\nmetadata: { name: broken }\nspec:\n  environments: [qa]\n  mode: sometimes\n');
   const reload = await t.app.inject({ method: 'POST', url: '/v1/admin/reload', headers: t.auth() });
   assert.equal(reload.statusCode, 422);
   assert.equal(reload.json().code, 'POLICY_INVALID');

@@ -2,33 +2,18 @@
 // the other (PostgreSQL LISTEN/NOTIFY), and concurrent misses share one load.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
+import { readFileSync } from 'node:fs';
+import { connectDatabase } from '../../src/platform/database.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { buildApp } from '../../src/app.ts';
 import { freshDatabase, ADMIN_TOKEN } from '../helpers/app.ts';
+import { policyDir, SLSA_GENERATOR_BUILDERS } from '../helpers/policies.ts';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-replicas-'));
-writeFileSync(join(policyDir, 'p.yaml'), `apiVersion: attestant.dev/v1
-kind: Policy
-metadata: { name: production }
-spec:
-  environments: [prod]
-  mode: enforce
-  require:
-    provenance:
-      builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*"]
-    sbom: true
-`);
+const policies = policyDir({ require: { provenance: { builders: SLSA_GENERATOR_BUILDERS }, sbom: true } });
 const shared = await freshDatabase();
 async function replica() {
-  const pool = new pg.Pool({ connectionString: shared.url, max: 4 });
-  const db = { url: shared.url, pool, prisma: new PrismaClient({ adapter: new PrismaPg(pool) }), embedded: false, close: async () => { await pool.end(); } };
-  const app = await buildApp({ config: loadConfig({ ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ATTESTANT_POLICY_DIR: policyDir }), db, logger: false });
+  const db = connectDatabase(shared.url, { poolSize: 4 });
+  const app = await buildApp({ config: loadConfig({ ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ATTESTANT_POLICY_DIR: policies.dir }), db, logger: false });
   await app.ready();
   after(async () => { await app.close(); await db.close(); });
   return app;

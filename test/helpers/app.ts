@@ -2,11 +2,9 @@
 // scripts/test.ts prepared, and the real app built on it (exercised through app.inject).
 import { after } from 'node:test';
 import pg from 'pg';
-import { PrismaPg } from '@prisma/adapter-pg';
 import type { FastifyInstance } from 'fastify';
-import { PrismaClient } from '../../src/generated/prisma/client.ts';
 import { loadConfig, type Config } from '../../src/config/index.ts';
-import type { Database } from '../../src/platform/database.ts';
+import { connectDatabase, type Database } from '../../src/platform/database.ts';
 import { buildApp } from '../../src/app.ts';
 
 export const ADMIN_TOKEN = 'att_test-admin-token-0123456789abcdef';
@@ -32,24 +30,7 @@ export async function freshDatabase(): Promise<Database & { name: string }> {
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name} TEMPLATE ${process.env.ATTESTANT_TEST_TEMPLATE}`);
   await admin.end();
-  const url = databaseUrl(name);
-  const pool = new pg.Pool({ connectionString: url, max: 8 });
-  pool.on('error', () => {});
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-  let closed = false;
-  const db = {
-    name,
-    url,
-    pool,
-    prisma,
-    embedded: false,
-    async close() {
-      if (closed) return;
-      closed = true;
-      await prisma.$disconnect().catch(() => {});
-      await pool.end().catch(() => {});
-    },
-  };
+  const db = { ...connectDatabase(databaseUrl(name), { poolSize: 8 }), name };
   after(async () => {
     await db.close();
     const a = new pg.Client({ connectionString: serverUrl() });

@@ -2,24 +2,12 @@
 // reference (test/fixtures/admission): a Deployment with two containers and an init container.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { testApp } from '../helpers/app.ts';
+import { policyDir, SLSA_PRODUCTION } from '../helpers/policies.ts';
 
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-adm-'));
-writeFileSync(join(policyDir, 'prod.yaml'), `apiVersion: attestant.dev/v1
-kind: Policy
-metadata: { name: production }
-spec:
-  environments: [prod]
-  mode: enforce
-  require:
-    provenance:
-      builders: ["https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*"]
-      sourceRepos: ["github.com/slsa-framework/example-package"]
-`);
-const t = await testApp({ policyDir, namespaceEnvironments: { payments: 'prod' } });
+const { dir } = policyDir(SLSA_PRODUCTION);
+const t = await testApp({ policyDir: dir, namespaceEnvironments: { payments: 'prod' } });
 const fixture = (n: string) => JSON.parse(readFileSync(new URL(`../fixtures/admission/${n}`, import.meta.url), 'utf8'));
 
 // Evidence for two of the Deployment's three images: the real SLSA bundles.
