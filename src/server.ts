@@ -33,11 +33,12 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   if (db.embedded) log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL');
   let app: FastifyInstance | undefined;
   try {
-    await bootstrapAdminToken(config, db, log);
     const https = config.tlsCertFile && config.tlsKeyFile
       ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
       : undefined;
+    // Policies and trust load (and can fail start-up) before a token is minted or a port opened.
     app = await buildApp({ config, db, https, logger: { level: config.logLevel } });
+    await bootstrapAdminToken(config, db, log);
     const url = await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;
     const close = () => (closing ??= (async () => {

