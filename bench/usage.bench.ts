@@ -1,0 +1,220 @@
+// Where-used search on a 1M-membership database (2,000 SBOMs x 500 components, ~100k distinct
+// components), through UsageService.search (the service layer the route uses) and through HTTP
+// inject, against a one-row indexed lookup on the same pool in the same run. Prints
+// EXPLAIN (ANALYZE, BUFFERS) for every statement of the usage path and checks that none of them
+// scans sbom_component sequentially.
+//
+//   npm run bench -- usage           (DATABASE_URL set: that server; unset: embedded PostgreSQL)
+import { benchDatabase, percentile, withRatio, type BenchResult } from './harness.ts';
+import { AUTH, benchApp, log, openBenchDb } from './bench-app.ts';
+import { DEFAULT_SEED, seedUsage } from './usage-seed.ts';
+import { UsageRepository } from '../src/graph/usage.repository.ts';
+import { matchCandidate, UsageService } from '../src/search/usage.service.ts';
+import { canonicalizePurl, parseVers, versBounds, versionSortKey } from '../src/purl/index.ts';
+
+const RUNS = Number(process.env.BENCH_USAGE_RUNS ?? 300);
+const now = () => performance.now();
+
+async function samples(n: number, fn: () => Promise<unknown>, warmup = 20): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = now();
+    await fn();
+    out.push(now() - t0);
+  }
+  return out;
+}
+
+const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(2)} / p95 ${percentile(xs, 95).toFixed(2)} / p99 ${percentile(xs, 99).toFixed(2)} / max ${Math.max(...xs).toFixed(2)} ms over ${xs.length}`;
+
+// The statements of src/graph/usage.repository.ts, copied verbatim for EXPLAIN.
+const SQL = {
+  candidatesByPackage: `SELECT id, key, purl, type, name, version, qualifiers, version_key AS "versionKey" FROM component
+       WHERE package_key = $1
+         AND (version_key IS NULL
+              OR (($2::text IS NULL OR version_key >= $2) AND ($3::text IS NULL OR version_key <= $3)))`,
+  candidatesByName: `SELECT id, key, purl, type, name, version, qualifiers, version_key AS "versionKey" FROM component WHERE name_lower = lower($1)`,
+  totals: `WITH hits AS (
+         SELECT sc.component_id, sa.artifact_id
+         FROM sbom_component sc
+         LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
+         WHERE sc.component_id = ANY($1::bigint[])
+       )
+       SELECT (SELECT count(DISTINCT component_id) FROM hits) AS components,
+              (SELECT count(DISTINCT artifact_id) FROM hits) AS artifacts,
+              (SELECT count(DISTINCT s.service_id) FROM artifact_service s WHERE s.artifact_id IN (SELECT artifact_id FROM hits)) AS services,
+              (SELECT count(*) FROM hits) AS hits`,
+  page: `SELECT c.id AS "componentId", c.key AS "componentKey", c.purl, c.name, c.version,
+              sc.sbom_id AS "sbomId", sc.direct, sc.depth,
+              a.id AS "artifactId", a.digest AS "artifactDigest", a.name AS "artifactName"
+       FROM component c
+       JOIN sbom_component sc ON sc.component_id = c.id
+       LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
+       LEFT JOIN artifact a ON a.id = sa.artifact_id
+       WHERE c.id = ANY($1::bigint[])
+         AND ($2::text IS NULL OR (c.key, coalesce(a.digest, ''), sc.sbom_id::text) > ($2, $3, $4))
+       ORDER BY c.key, coalesce(a.digest, ''), sc.sbom_id::text
+       LIMIT $5`,
+  servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
+       WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
+  currentDeploymentsOf: `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
+       FROM deployment d JOIN service s ON s.id = d.service_id
+       WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
+  paths: `WITH RECURSIVE walk AS (
+         SELECT h.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, 0 AS step
+         FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS h(sbom_id, component_id, ord)
+         JOIN sbom_component sc ON sc.sbom_id = h.sbom_id AND sc.component_id = h.component_id
+         UNION ALL
+         SELECT w.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, w.step + 1
+         FROM walk w JOIN sbom_component sc ON sc.sbom_id = w.sbom_id AND sc.component_id = w.parent_component_id
+         WHERE w.step < 128
+       )
+       SELECT w.ord, w.step, coalesce(c.purl, c.name || coalesce('@' || c.version, '')) AS label, w.depth,
+              (SELECT coalesce(rc.purl, rc.name || coalesce('@' || rc.version, '')) FROM sbom s JOIN component rc ON rc.id = s.root_component_id WHERE s.id = w.sbom_id) AS root
+       FROM walk w JOIN component c ON c.id = w.component_id
+       ORDER BY w.ord, w.step DESC`,
+};
+
+function bounds(purl: string, range: string | undefined): [string, string | null, string | null] {
+  const p = canonicalizePurl(purl);
+  if (!range) return [p.packageKey, null, null];
+  const b = versBounds(parseVers(range));
+  return [p.packageKey, b.lower ? versionSortKey(p.type, b.lower.version) ?? null : null, b.upper ? versionSortKey(p.type, b.upper.version) ?? null : null];
+}
+
+export async function runUsageBench(): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  const bdb = await benchDatabase('usage');
+  const db = openBenchDb(bdb.url, 8);
+  try {
+    log(`usage: seeding ${DEFAULT_SEED.sboms} SBOMs x ${DEFAULT_SEED.perSbom} components`);
+    const t0 = now();
+    const info = await seedUsage(db.pool, DEFAULT_SEED, log);
+    const seedMs = now() - t0;
+    const sizes = (await db.pool.query<{ t: string; s: string }>(
+      `SELECT pg_size_pretty(pg_total_relation_size('sbom_component')) t, pg_size_pretty(pg_database_size(current_database())) s`)).rows[0]!;
+    log(`usage: seeded in ${(seedMs / 1000).toFixed(1)} s (${info.components} components, ${info.memberships} memberships)`);
+
+    // Queries: the most popular package (any version) and a mid-popularity npm package with a range.
+    const byPop = [...info.popularity.entries()].sort((a, b) => b[1].sboms - a[1].sboms);
+    const top = byPop.find(([k]) => k === 'pkg:npm/lodash') ?? byPop[0]!;
+    const mid = byPop.filter(([k, v]) => v.eco === 'npm' && v.versions >= 16 && k !== top[0])
+      .sort((a, b) => Math.abs(a[1].sboms - 300) - Math.abs(b[1].sboms - 300))[0]!;
+    const range = 'vers:npm/>=1.2.0|<2.0.0';
+    const svc = new UsageService(new UsageRepository(db));
+    const qa = { purl: mid[0], range, limit: 100 };
+    const qb = { purl: top[0], limit: 100 };
+    const ra = await svc.search(qa);
+    const rb = await svc.search(qb);
+    log(`usage: (a) ${mid[0]} ${range}: ${ra.totals.matches} matches in ${ra.totals.artifacts} artifacts; (b) ${top[0]}: ${rb.totals.matches} matches, ${rb.totals.components} versions`);
+
+    // Baseline: one-row indexed lookup through the same pool.
+    const baseMs = await samples(RUNS, () => db.pool.query('SELECT id FROM component WHERE key = $1', [info.someKey]));
+    const base = { name: 'SELECT id FROM component WHERE key = $1 (p95)', value: percentile(baseMs, 95) };
+
+    const aMs = await samples(RUNS, () => svc.search(qa));
+    const bMs = await samples(RUNS, () => svc.search(qb));
+    // Second page of (b), through the cursor.
+    const cMs = rb.nextCursor ? await samples(RUNS, () => svc.search({ ...qb, cursor: rb.nextCursor })) : [];
+
+    const app = await benchApp(db);
+    const httpA = `/v1/components/usage?purl=${encodeURIComponent(qa.purl)}&range=${encodeURIComponent(range)}&limit=100`;
+    const httpB = `/v1/components/usage?purl=${encodeURIComponent(qb.purl)}&limit=100`;
+    for (const u of [httpA, httpB]) {
+      const res = await app.inject({ method: 'GET', url: u, headers: AUTH });
+      if (res.statusCode !== 200) throw new Error(`GET ${u}: ${res.statusCode} ${res.body.slice(0, 300)}`);
+    }
+    const hA = await samples(RUNS, () => app.inject({ method: 'GET', url: httpA, headers: AUTH }));
+    const hB = await samples(RUNS, () => app.inject({ method: 'GET', url: httpB, headers: AUTH }));
+    await app.close();
+
+    results.push({ name: `seed ${info.sboms} SBOMs, ${info.memberships} memberships, ${info.components} components (unnest batches + ANALYZE)`, value: seedMs / 1000, unit: 's',
+      note: `${info.phases}; ${info.artifacts} artifacts, ${DEFAULT_SEED.services} services, ${info.deployments} deployment rows; sbom_component ${sizes.t}, database ${sizes.s}` });
+    results.push(withRatio({ name: `(a) UsageService.search ${mid[0]} range ${range} p95`, value: percentile(aMs, 95), unit: 'ms', baseline: base, target: '≤20 ms',
+      note: `${fmt(aMs)}; package in ${mid[1].sboms} SBOMs; ${ra.totals.components} matching versions, ${ra.totals.matches} matches, ${ra.totals.artifacts} artifacts, ${ra.totals.services} services, page of ${ra.matches.length}` }));
+    results.push(withRatio({ name: `(b) UsageService.search ${top[0]} any version, first page (limit 100) p95`, value: percentile(bMs, 95), unit: 'ms', baseline: base, target: '≤50 ms',
+      note: `${fmt(bMs)}; ${rb.totals.components} versions, ${rb.totals.matches} matches, ${rb.totals.artifacts} artifacts, ${rb.totals.services} services` }));
+    if (cMs.length) results.push(withRatio({ name: `(b') same, second page through the cursor p95`, value: percentile(cMs, 95), unit: 'ms', baseline: base, note: fmt(cMs) }));
+    results.push(withRatio({ name: '(a) via HTTP inject GET /v1/components/usage p95', value: percentile(hA, 95), unit: 'ms', baseline: base, target: '≤20 ms', note: fmt(hA) }));
+    results.push(withRatio({ name: '(b) via HTTP inject GET /v1/components/usage p95', value: percentile(hB, 95), unit: 'ms', baseline: base, target: '≤50 ms', note: fmt(hB) }));
+    results.push({ name: 'baseline one-row lookup p50', value: percentile(baseMs, 50), unit: 'ms', note: fmt(baseMs) });
+
+    // Plans, with the parameters the service actually used.
+    const repo = new UsageRepository(db);
+    const checked: string[] = [];
+    const seqScans: string[] = [];
+    const explain = async (label: string, sql: string, params: unknown[]) => {
+      const { rows } = await db.pool.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+      const plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+      console.log(`\n-- EXPLAIN (ANALYZE, BUFFERS) ${label}\n${plan}`);
+      checked.push(label);
+      if (/Seq Scan on sbom_component\b/.test(plan)) seqScans.push(label);
+    };
+    const [pkA, loA, hiA] = bounds(qa.purl, range);
+    const [pkB] = bounds(qb.purl, undefined);
+    const candA = await repo.candidatesByPackage(pkA, loA, hiA);
+    const candB = await repo.candidatesByPackage(pkB, null, null);
+    // (a) keeps only the exact range matches (the service rechecks with versContains).
+    const vr = parseVers(range);
+    const idsA = candA.filter((c) => matchCandidate(c, { version: null, qualifiers: {} }, vr) !== 'out').map((c) => c.id);
+    const idsB = candB.map((c) => c.id);
+    const pageB = await repo.page(idsB, undefined, 101);
+    const artB = [...new Set(pageB.map((h) => h.artifactId).filter((x): x is string => x !== null))];
+    const last = pageB[99] ?? pageB[pageB.length - 1]!;
+    console.log(`\n## usage plans (${mid[0]} range → ${idsA.length} component ids; ${top[0]} → ${idsB.length} component ids)`);
+    await explain('candidatesByPackage (a: range)', SQL.candidatesByPackage, [pkA, loA, hiA]);
+    await explain('candidatesByPackage (b: any version)', SQL.candidatesByPackage, [pkB, null, null]);
+    await explain('candidatesByName (lodash)', SQL.candidatesByName, ['lodash']);
+    await explain('totals (a)', SQL.totals, [idsA]);
+    await explain('totals (b)', SQL.totals, [idsB]);
+    await explain('page (a) first', SQL.page, [idsA, null, '', '', 101]);
+    await explain('page (b) first', SQL.page, [idsB, null, '', '', 101]);
+    await explain('page (b) second (cursor)', SQL.page, [idsB, last.componentKey, last.artifactDigest ?? '', last.sbomId, 101]);
+    await explain('servicesOf (b page)', SQL.servicesOf, [artB]);
+    await explain('currentDeploymentsOf (b page)', SQL.currentDeploymentsOf, [artB]);
+    await explain('paths (b page)', SQL.paths, [pageB.slice(0, 100).map((h) => h.sbomId), pageB.slice(0, 100).map((h) => h.componentId)]);
+    // Where the time of one search goes: each repository call alone (median of 100), same parameters.
+    const med = async (fn: () => Promise<unknown>) => percentile(await samples(100, fn, 5), 50);
+    const pageA = await repo.page(idsA, undefined, 101);
+    const artA = [...new Set(pageA.map((h) => h.artifactId).filter((x): x is string => x !== null))];
+    for (const [label, pk, lo, hi, ids, pg, arts] of [
+      ['(a)', pkA, loA, hiA, idsA, pageA, artA], ['(b)', pkB, null, null, idsB, pageB.slice(0, 100), artB],
+    ] as const) {
+      const parts = {
+        'parse purl+vers': await med(async () => { bounds(label === '(a)' ? qa.purl : qb.purl, label === '(a)' ? range : undefined); }),
+        candidatesByPackage: await med(() => repo.candidatesByPackage(pk, lo, hi)),
+        totals: await med(() => repo.totals([...ids])),
+        page: await med(() => repo.page([...ids], undefined, 101)),
+        servicesOf: await med(() => repo.servicesOf([...arts])),
+        currentDeploymentsOf: await med(() => repo.currentDeploymentsOf([...arts])),
+        paths: await med(() => repo.paths(pg.map((h) => ({ sbomId: h.sbomId, componentId: h.componentId })))),
+      };
+      results.push({ name: `${label} breakdown: sum of sequential stages (candidates + max(totals, page) + max(services, deployments, paths)), medians`, unit: 'ms',
+        value: parts['parse purl+vers'] + parts.candidatesByPackage + Math.max(parts.totals, parts.page) + Math.max(parts.servicesOf, parts.currentDeploymentsOf, parts.paths),
+        note: Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ') + ' ms (each alone, median of 100)' });
+    }
+
+    // Steady state: autovacuum eventually sets the visibility map of an insert-only table, which
+    // enables index-only scans on sbom_component_component_idx. Measure that too.
+    const tv = now();
+    await db.pool.query('VACUUM (ANALYZE) sbom_component');
+    log(`usage: VACUUM (ANALYZE) sbom_component took ${((now() - tv) / 1000).toFixed(1)} s; re-measuring`);
+    await explain('totals (b) after VACUUM', SQL.totals, [idsB]);
+    await explain('page (b) first after VACUUM', SQL.page, [idsB, null, '', '', 101]);
+    const aV = await samples(RUNS, () => svc.search(qa));
+    const bV = await samples(RUNS, () => svc.search(qb));
+    const baseV = await samples(RUNS, () => db.pool.query('SELECT id FROM component WHERE key = $1', [info.someKey]));
+    const baseVr = { name: 'one-row lookup p95 (same phase)', value: percentile(baseV, 95) };
+    results.push(withRatio({ name: '(a) UsageService.search after VACUUM sbom_component p95', value: percentile(aV, 95), unit: 'ms', baseline: baseVr, target: '≤20 ms', note: fmt(aV) }));
+    results.push(withRatio({ name: '(b) UsageService.search after VACUUM sbom_component p95', value: percentile(bV, 95), unit: 'ms', baseline: baseVr, target: '≤50 ms', note: fmt(bV) }));
+    results.push({
+      name: `plans checked for Seq Scan on sbom_component: ${seqScans.length ? `FOUND in ${seqScans.join(', ')}` : 'none'}`, value: seqScans.length, unit: 'plans',
+      note: `checked ${checked.length}: ${checked.join('; ')}`,
+    });
+    return results;
+  } finally {
+    await db.close();
+    await bdb.dispose();
+  }
+}
