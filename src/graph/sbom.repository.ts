@@ -46,6 +46,16 @@ const SUMMARY_SQL = `
          s.component_count AS "componentCount", s.findings
   FROM sbom s JOIN document d ON d.id = s.document_id`;
 
+/**
+ * Rows per statement. One INSERT ... unnest per chunk keeps the serialised parameter arrays (and
+ * so the memory a 100k-component SBOM needs) bounded; all chunks run in the caller's transaction.
+ */
+export const CHUNK_ROWS = 10_000;
+
+function* chunks(n: number): Generator<[number, number]> {
+  for (let i = 0; i < n; i += CHUNK_ROWS) yield [i, Math.min(n, i + CHUNK_ROWS)];
+}
+
 export async function upsertArtifacts(client: pg.ClientBase, digests: string[], name?: string): Promise<Map<string, string>> {
   if (digests.length === 0) return new Map();
   await client.query(
@@ -73,37 +83,33 @@ export async function linkArtifactsToService(client: pg.ClientBase, artifactIds:
 /** Inserts missing components and returns key → id for all of them. */
 async function upsertComponents(client: pg.ClientBase, rows: AssembledSbom['components']): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  if (rows.length === 0) return ids;
-  const cols = {
-    key: [] as string[], purl: [] as (string | null)[], pk: [] as (string | null)[], type: [] as (string | null)[],
-    ns: [] as (string | null)[], name: [] as string[], version: [] as (string | null)[], q: [] as (string | null)[], vk: [] as (string | null)[],
-  };
-  for (const r of rows) {
-    cols.key.push(r.key); cols.purl.push(r.purl); cols.pk.push(r.packageKey); cols.type.push(r.type); cols.ns.push(r.namespace);
-    cols.name.push(r.name); cols.version.push(r.version); cols.q.push(r.qualifiers); cols.vk.push(r.versionKey);
-  }
-  // Sorted insertion order keeps concurrent ingests from deadlocking on the unique index.
-  const { rows: inserted } = await client.query<{ id: string; key: string }>(
-    `WITH input AS (
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-         AS t(key, purl, package_key, type, namespace, name, version, qualifiers, version_key)
-     ), ins AS (
-       INSERT INTO component (key, purl, package_key, type, namespace, name, version, qualifiers, version_key)
-       SELECT key, purl, package_key, type, namespace, name, version, qualifiers, version_key FROM input ORDER BY key
-       ON CONFLICT (key) DO NOTHING
-       RETURNING id, key
-     )
-     SELECT id, key FROM ins
-     UNION ALL
-     SELECT c.id, c.key FROM component c JOIN input i ON c.key = i.key`,
-    [cols.key, cols.purl, cols.pk, cols.type, cols.ns, cols.name, cols.version, cols.q, cols.vk],
-  );
-  for (const r of inserted) ids.set(r.key, r.id);
-  if (ids.size < rows.length) {
-    // A concurrent transaction inserted some keys after our snapshot: read them with a new one.
-    const missing = cols.key.filter((k) => !ids.has(k));
-    const { rows: late } = await client.query<{ id: string; key: string }>('SELECT id, key FROM component WHERE key = ANY($1::text[])', [missing]);
-    for (const r of late) ids.set(r.key, r.id);
+  for (const [from, to] of chunks(rows.length)) {
+    const part = rows.slice(from, to);
+    const col = <K extends keyof AssembledSbom['components'][number]>(k: K) => part.map((r) => r[k]);
+    const keys = col('key');
+    // Sorted insertion order keeps concurrent ingests from deadlocking on the unique index.
+    const { rows: found } = await client.query<{ id: string; key: string }>(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+           AS t(key, purl, package_key, type, namespace, name, version, qualifiers, version_key)
+       ), ins AS (
+         INSERT INTO component (key, purl, package_key, type, namespace, name, version, qualifiers, version_key)
+         SELECT key, purl, package_key, type, namespace, name, version, qualifiers, version_key FROM input ORDER BY key
+         ON CONFLICT (key) DO NOTHING
+         RETURNING id, key
+       )
+       SELECT id, key FROM ins
+       UNION ALL
+       SELECT c.id, c.key FROM component c JOIN input i ON c.key = i.key`,
+      [keys, col('purl'), col('packageKey'), col('type'), col('namespace'), col('name'), col('version'), col('qualifiers'), col('versionKey')],
+    );
+    for (const r of found) ids.set(r.key, r.id);
+    const missing = keys.filter((k) => !ids.has(k));
+    if (missing.length) {
+      // A concurrent transaction inserted some keys after our snapshot: read them with a new one.
+      const { rows: late } = await client.query<{ id: string; key: string }>('SELECT id, key FROM component WHERE key = ANY($1::text[])', [missing]);
+      for (const r of late) ids.set(r.key, r.id);
+    }
   }
   return ids;
 }
@@ -164,27 +170,21 @@ export class SbomRepository {
     );
     const sbomId = rows[0]!.id;
 
-    const mComp: string[] = [], mDirect: boolean[] = [], mDepth: (number | null)[] = [], mParent: (string | null)[] = [];
-    for (const m of a.memberships) {
-      mComp.push(componentIds.get(m.key)!);
-      mDirect.push(m.direct);
-      mDepth.push(m.depth);
-      mParent.push(m.parentKey ? componentIds.get(m.parentKey) ?? null : null);
-    }
-    if (mComp.length) {
+    for (const [from, to] of chunks(a.memberships.length)) {
+      const part = a.memberships.slice(from, to);
       await client.query(
         `INSERT INTO sbom_component (sbom_id, component_id, direct, depth, parent_component_id)
          SELECT $1, c, d, dp, p FROM unnest($2::bigint[], $3::boolean[], $4::int[], $5::bigint[]) AS t(c, d, dp, p)`,
-        [sbomId, mComp, mDirect, mDepth, mParent],
+        [sbomId, part.map((m) => componentIds.get(m.key)!), part.map((m) => m.direct), part.map((m) => m.depth),
+          part.map((m) => (m.parentKey ? componentIds.get(m.parentKey) ?? null : null))],
       );
     }
-    if (a.edges.length) {
-      const ep: string[] = [], ec: string[] = [];
-      for (const [p, c] of a.edges) { ep.push(componentIds.get(p)!); ec.push(componentIds.get(c)!); }
+    for (const [from, to] of chunks(a.edges.length)) {
+      const part = a.edges.slice(from, to);
       await client.query(
         `INSERT INTO dependency_edge (sbom_id, parent_id, child_id)
          SELECT $1, p, c FROM unnest($2::bigint[], $3::bigint[]) AS t(p, c) ON CONFLICT DO NOTHING`,
-        [sbomId, ep, ec],
+        [sbomId, part.map(([p]) => componentIds.get(p)!), part.map(([, c]) => componentIds.get(c)!)],
       );
     }
     const artifacts = await upsertArtifacts(client, s.artifactDigests, s.artifactName);

@@ -101,13 +101,18 @@ export function assembleSbom(inv: Inventory, memberships: Membership[]): Assembl
     if (key !== rootKey && !member.has(key)) member.set(key, { key, direct: false, depth: null, parentKey: null });
   }
 
-  const edgeSet = new Set<string>();
+  // Dedupe edges on integer pairs rather than concatenated key strings (a 100k-component SBOM
+  // has hundreds of thousands of edges).
+  const indexOfKey = new Map<string, number>();
+  let next = 0;
+  for (const k of byKey.keys()) indexOfKey.set(k, next++);
+  const edgeSet = new Set<number>();
   const edges: Array<[string, string]> = [];
   for (const [from, to] of inv.edges) {
     const a = keyOfRef.get(from);
     const b = keyOfRef.get(to);
     if (!a || !b) continue;
-    const k = `${a}\u0000${b}`;
+    const k = indexOfKey.get(a)! * next + indexOfKey.get(b)!;
     if (edgeSet.has(k)) continue;
     edgeSet.add(k);
     edges.push([a, b]);

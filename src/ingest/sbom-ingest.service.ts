@@ -40,15 +40,29 @@ function toResponse(s: StoredSbomSummary): SbomIngestResponse {
   return { id: s.id, digest: s.digest, format: s.format, specVersion: s.specVersion, subject, componentCount: s.componentCount, warnings: s.findings };
 }
 
-/** Pure part of ingest, shared with SBOM predicates of attestations. */
-export async function prepareSbom(bytes: Buffer, contentType: string | undefined, strict: boolean): Promise<{ inventory: Inventory; findings: Finding[]; assembled: ReturnType<typeof assembleSbom> }> {
-  const { inventory, kind, parsed } = parseSbomDocument(bytes, contentType);
-  const schemaFindings = await validateSbom(kind, inventory.specVersion, bytes, parsed);
+/** What ingest keeps of a parsed SBOM: its header and the assembled rows, not the document tree. */
+export interface PreparedSbom {
+  inventory: Omit<Inventory, 'components' | 'edges'>;
+  findings: Finding[];
+  assembled: ReturnType<typeof assembleSbom>;
+}
+
+/**
+ * Pure part of ingest, shared with SBOM predicates of attestations. Memory: the parsed JSON tree
+ * and the inventory's component list become garbage as soon as they are used, so the SQL phase
+ * holds only the rows it writes (the largest live objects of a 50 MB upload).
+ */
+export async function prepareSbom(bytes: Buffer, contentType: string | undefined, strict: boolean): Promise<PreparedSbom> {
+  let doc: ReturnType<typeof parseSbomDocument> | undefined = parseSbomDocument(bytes, contentType);
+  const { inventory, kind } = doc;
+  const schemaFindings = await validateSbom(kind, inventory.specVersion, bytes, doc.parsed);
+  doc = undefined;
   if (strict && schemaFindings.some((f) => f.code !== 'SCHEMA_UNAVAILABLE')) {
     throw new SbomRejected('SBOM_SCHEMA_INVALID', `The document breaks the ${inventory.format} ${inventory.specVersion} schema (${schemaFindings.length} violations).`, { errors: schemaFindings });
   }
   const assembled = assembleSbom(inventory, computeMemberships(inventory));
-  return { inventory, findings: [...inventory.findings, ...schemaFindings, ...assembled.findings], assembled };
+  const { components: _components, edges: _edges, ...header } = inventory;
+  return { inventory: header, findings: [...inventory.findings, ...schemaFindings, ...assembled.findings], assembled };
 }
 
 export class SbomIngestService {
