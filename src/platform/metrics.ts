@@ -1,6 +1,8 @@
 // Prometheus metrics. One registry per app instance (tests build many apps in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+const SLI_WINDOW = 1000;
+
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
@@ -46,22 +48,32 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  private readonly window: Array<{ provenance: boolean; violation: boolean }> = [];
+  // Ring buffer of the last SLI_WINDOW decisions with running counts: O(1) per decision.
+  private readonly ring = new Uint8Array(SLI_WINDOW);
+  private filled = 0;
+  private cursor = 0;
+  private withProvenance = 0;
+  private withViolation = 0;
 
   constructor(opts: { defaultMetrics?: boolean } = {}) {
     if (opts.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'attestant_' });
   }
 
   recordDecisionSli(hasProvenance: boolean, violation: boolean): void {
-    this.window.push({ provenance: hasProvenance, violation });
-    if (this.window.length > 1000) this.window.shift();
-    let p = 0;
-    let v = 0;
-    for (const w of this.window) {
-      if (w.provenance) p++;
-      if (w.violation) v++;
+    const bits = (hasProvenance ? 1 : 0) | (violation ? 2 : 0);
+    if (this.filled === SLI_WINDOW) {
+      const old = this.ring[this.cursor]!;
+      this.withProvenance -= old & 1;
+      this.withViolation -= (old >> 1) & 1;
+    } else {
+      this.filled++;
     }
-    this.verifiedProvenanceShare.set(p / this.window.length);
-    this.policyViolationRate.set(v / this.window.length);
+    this.ring[this.cursor] = bits;
+    this.cursor = (this.cursor + 1) % SLI_WINDOW;
+    this.withProvenance += bits & 1;
+    this.withViolation += (bits >> 1) & 1;
+    this.verifiedProvenanceShare.set(this.withProvenance / this.filled);
+    this.policyViolationRate.set(this.withViolation / this.filled);
   }
+
 }
