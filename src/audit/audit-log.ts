@@ -1,19 +1,12 @@
 // Durable, hash-chained audit log with group commit: concurrent appends that arrive while a flush
 // is running are written together by the next flush, so durability costs one WAL flush per batch
-// rather than per decision. A batch is ONE statement in its own implicit transaction: the side
-// rows (decisions) in a data-modifying CTE and the events through attestant_audit_append(), which
-// takes the chain lock, reads the head and chains the hashes inside the database.
+// rather than per decision. A batch is ONE statement in its own implicit transaction:
+// attestant_audit_append() takes the chain lock, checks the head and inserts the events.
 import type pg from 'pg';
 import { createHash } from 'node:crypto';
 import { eventBody } from './chain.ts';
 
 export interface AuditEntry { kind: string; actor?: string | undefined; subject?: string | undefined; payload: unknown; at?: Date }
-
-/** Rows written in the same statement as a batch of audit events (e.g. decision rows). */
-export interface BatchSideWrite<T> {
-  /** An INSERT over `items`, whose parameters are numbered from `firstParam`. */
-  insert(items: T[], firstParam: number): { sql: string; params: unknown[] };
-}
 
 const APPEND = (p: number) =>
   `SELECT attestant_audit_append($${p}::timestamptz[], $${p + 1}::text[], $${p + 2}::text[], $${p + 3}::text[], $${p + 4}::text[], $${p + 5}::text[], $${p + 6}::text, $${p + 7}::text[]) AS head`;
@@ -49,10 +42,10 @@ export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEnt
   await client.query(APPEND(1), [...appendColumns(entries), null, null]);
 }
 
-interface Pending<T> { entry: AuditEntry; side?: T; resolve: () => void; reject: (e: unknown) => void }
+interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
 
-export class AuditLog<T = never> {
-  private queue: Pending<T>[] = [];
+export class AuditLog {
+  private queue: Pending[] = [];
   private flushing = 0;
   /** Largest batch and number of batches (the benchmark reports them). */
   maxBatch = 0;
@@ -64,12 +57,12 @@ export class AuditLog<T = never> {
    * `concurrency` flushes may be in flight. One is best measured here: a second flush starts as
    * soon as any request arrives and so halves the batches instead of overlapping them.
    */
-  constructor(private readonly pool: pg.Pool, private readonly sideWrite?: BatchSideWrite<T>, private readonly concurrency = 1) {}
+  constructor(private readonly pool: pg.Pool, private readonly concurrency = 1) {}
 
-  /** Resolves once the entry (and its side row) is committed. */
-  append(entry: AuditEntry, side?: T): Promise<void> {
+  /** Resolves once the entry is committed. */
+  append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ entry, side, resolve, reject });
+      this.queue.push({ entry, resolve, reject });
       if (this.flushing < this.concurrency) void this.flush();
     });
   }
@@ -85,15 +78,8 @@ export class AuditLog<T = never> {
         const columns = appendColumns(batch.map((p) => p.entry));
         const hashes = this.head ? chain(this.head, columns[5] as string[]) : null;
         const args = [...columns, this.head ?? null, hashes];
-        const sides = batch.filter((p) => p.side !== undefined).map((p) => p.side as T);
         // A single statement is its own transaction: all of the batch commits, or none of it.
-        let result: pg.QueryResult<{ head: string }>;
-        if (this.sideWrite && sides.length) {
-          const side = this.sideWrite.insert(sides, 1);
-          result = await this.pool.query(`WITH side AS (${side.sql}) ${APPEND(side.params.length + 1)}`, [...side.params, ...args]);
-        } else {
-          result = await this.pool.query(APPEND(1), args);
-        }
+        const result = await this.pool.query<{ head: string }>(APPEND(1), args);
         this.head = result.rows[0]?.head;
         for (const p of batch) p.resolve();
       } catch (err) {

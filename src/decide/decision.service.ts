@@ -9,7 +9,6 @@ import { isDatabaseUnavailable } from '../platform/problem.plugin.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { AuditLog, appendAuditEvents } from '../audit/audit-log.ts';
 import { evaluate, type Decision, type PolicyException } from '../policy/index.ts';
-import { decisionBatchWrite, type DecisionRow } from '../graph/decision.repository.ts';
 import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
 import type { FactsCache } from './facts-cache.ts';
@@ -55,7 +54,7 @@ export class ExceptionsCache {
 }
 
 export class DecisionService {
-  readonly audit: AuditLog<DecisionRow>;
+  readonly audit: AuditLog;
 
   constructor(
     private readonly db: Database,
@@ -65,7 +64,7 @@ export class DecisionService {
     private readonly metrics?: Metrics,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.audit = new AuditLog<DecisionRow>(db.pool, decisionBatchWrite);
+    this.audit = new AuditLog(db.pool);
   }
 
   async decide(req: DecisionRequest): Promise<DecisionResponse> {
@@ -84,17 +83,16 @@ export class DecisionService {
       throw err;
     }
     const id = randomUUID();
-    const row: DecisionRow = {
-      id, createdAt: now, artifact: req.artifact, environment: req.environment, service: req.service ?? null,
-      allowed: decision.allowed, mode: decision.mode, outcome: decision.outcome,
-      policyName: decision.policy?.name ?? null, policyDigest: decision.policy?.digest ?? null, reasons: decision.reasons,
-    };
     try {
-      // Durable before it is answered: resolves only after the batch's COMMIT.
+      // Durable before it is answered: resolves only after the batch's commit. The event is the
+      // decision record (the `decision` view reads it back).
       await this.audit.append({
         kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
-        payload: { decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed, outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null },
-      }, row);
+        payload: {
+          decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed,
+          outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasons: decision.reasons,
+        },
+      });
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
       throw err;

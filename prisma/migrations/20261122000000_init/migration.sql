@@ -185,20 +185,6 @@ CREATE TABLE deployment (
 CREATE INDEX deployment_current_artifact_idx ON deployment (artifact_id) WHERE until IS NULL;
 CREATE UNIQUE INDEX deployment_current_slot_idx ON deployment (service_id, environment) WHERE until IS NULL;
 
-CREATE TABLE decision (
-  id              uuid PRIMARY KEY,
-  created_at      timestamptz NOT NULL,
-  artifact_digest text NOT NULL,
-  environment     text NOT NULL,
-  service         text,
-  allowed         boolean NOT NULL,
-  mode            text NOT NULL,
-  outcome         text NOT NULL,
-  policy_name     text,
-  policy_digest   text,
-  reasons         jsonb NOT NULL
-);
-CREATE INDEX decision_artifact_idx ON decision (artifact_digest, created_at DESC);
 
 CREATE TABLE policy_exception (
   id              uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -233,7 +219,23 @@ BEGIN
 END $$;
 CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
   FOR EACH ROW EXECUTE FUNCTION attestant_forbid_change();
-CREATE TRIGGER decision_append_only BEFORE UPDATE OR DELETE ON decision
-  FOR EACH ROW EXECUTE FUNCTION attestant_forbid_change();
+
+-- A decision is stored once, as an audit event: its whole record (input, result, reasons, policy
+-- name and digest) is the event's payload, so the hash chain covers the reasons too, and each
+-- decision costs one row. The view gives it the shape of a table.
+CREATE INDEX audit_event_decision_idx ON audit_event (subject, at DESC) WHERE kind = 'decision';
+CREATE VIEW decision AS
+SELECT (payload->>'decisionId')::uuid     AS id,
+       at                                 AS created_at,
+       subject                            AS artifact_digest,
+       payload->>'environment'            AS environment,
+       payload->>'service'                AS service,
+       (payload->>'allowed')::boolean     AS allowed,
+       payload->>'mode'                   AS mode,
+       payload->>'outcome'                AS outcome,
+       payload->'policy'->>'name'         AS policy_name,
+       payload->'policy'->>'digest'       AS policy_digest,
+       payload->'reasons'                 AS reasons
+FROM audit_event WHERE kind = 'decision';
 CREATE TRIGGER document_immutable BEFORE UPDATE ON document
   FOR EACH ROW EXECUTE FUNCTION attestant_forbid_change();
