@@ -5,15 +5,16 @@ COPY package.json package-lock.json ./
 COPY scripts/prisma-generate.mjs scripts/prisma-generate.mjs
 COPY prisma ./prisma
 # python3/make/g++ let libxmljs2 (CycloneDX XML schema validation) build; it is optional.
+# The install generates the Prisma client (postinstall), which needs the prisma CLI (a dev dependency).
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/* \
- && npm ci --omit=dev --no-audit --no-fund || npm ci --no-audit --no-fund
+ && npm ci --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN node scripts/prisma-generate.mjs && chown -R node:node /app
+RUN chown -R node:node /app
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
