@@ -14,7 +14,7 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN chown -R node:node /app
+RUN node scripts/prisma-generate.mjs && chown -R node:node /app
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
