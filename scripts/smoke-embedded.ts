@@ -1,7 +1,7 @@
 // Smoke test of the quick start: `npm start` on the embedded PostgreSQL (no DATABASE_URL),
 // upload an SBOM through the CLI, stop gracefully, start again, and find the data still there.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../src/platform/embedded-postgres.ts';
@@ -18,8 +18,18 @@ function fail(msg: string): never {
   process.exit(1);
 }
 
+// `npm start` runs exactly this; spawning it directly lets the test signal the server itself
+// (npm would answer SIGTERM by dying of the signal) and check its own exit code.
+const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } };
+if (pkg.scripts.start !== 'node bin/attestant.mjs serve') fail(`npm start is "${pkg.scripts.start}", not what this smoke test runs`);
+
+function postgresRunning(): boolean {
+  const r = spawnSync('pgrep', ['-f', join(dataRoot, 'pgdata')], { encoding: 'utf8' });
+  return r.stdout.trim().length > 0;
+}
+
 async function start(): Promise<ChildProcess> {
-  const child = spawn('npm', ['start', '--silent'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const child = spawn(process.execPath, ['bin/attestant.mjs', 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) fail(`server exited with ${child.exitCode}`);
@@ -37,6 +47,7 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   const code = await exited;
   if (code !== 0) fail(`graceful shutdown exited with ${code}`);
+  if (postgresRunning()) fail('the embedded PostgreSQL is still running after shutdown');
 }
 
 function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
