@@ -8,8 +8,7 @@ import { eventBody } from './chain.ts';
 
 export interface AuditEntry { kind: string; actor?: string | undefined; subject?: string | undefined; payload: unknown; at?: Date }
 
-const APPEND = (p: number) =>
-  `SELECT attestant_audit_append($${p}::timestamptz[], $${p + 1}::text[], $${p + 2}::text[], $${p + 3}::text[], $${p + 4}::text[], $${p + 5}::text[], $${p + 6}::text, $${p + 7}::text[]) AS head`;
+const APPEND = 'SELECT attestant_audit_append($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::json, $6::text, $7::text[]) AS head';
 
 /** Chains bodies after `head` exactly as attestant_audit_append does. */
 function chain(head: string, bodies: string[]): string[] {
@@ -22,24 +21,21 @@ function chain(head: string, bodies: string[]): string[] {
   return out;
 }
 
-/** The six column arrays attestant_audit_append takes; the body is what the hash covers. */
-function appendColumns(entries: AuditEntry[]): unknown[] {
-  const at: string[] = [], kind: string[] = [], actor: (string | null)[] = [], subject: (string | null)[] = [];
-  const payload: string[] = [], body: string[] = [];
+/** The parameters of attestant_audit_append: indexed columns, then the canonical bodies (one JSON array). */
+function appendArgs(entries: AuditEntry[]): { args: unknown[]; bodies: string[] } {
+  const at: Date[] = [], kind: string[] = [], actor: (string | null)[] = [], subject: (string | null)[] = [], bodies: string[] = [];
   for (const e of entries) {
-    // Round-trip the payload through JSON so the hashed value is exactly what jsonb will return.
-    const json = JSON.stringify(e.payload ?? null);
-    const ev = { at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: JSON.parse(json) as unknown };
-    at.push(ev.at.toISOString()); kind.push(ev.kind); actor.push(ev.actor); subject.push(ev.subject);
-    payload.push(json); body.push(eventBody(ev));
+    const ev = { at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null };
+    at.push(ev.at); kind.push(ev.kind); actor.push(ev.actor); subject.push(ev.subject); bodies.push(eventBody(ev));
   }
-  return [at, kind, actor, subject, payload, body];
+  // The bodies travel as one JSON text: the driver does not escape them element by element.
+  return { args: [at, kind, actor, subject, JSON.stringify(bodies)], bodies };
 }
 
 /** Appends inside the caller's transaction (ingests, exceptions); the chain lock is held until it commits. */
 export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await client.query(APPEND(1), [...appendColumns(entries), null, null]);
+  await client.query(APPEND, [...appendArgs(entries).args, null, null]);
 }
 
 interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
@@ -75,11 +71,10 @@ export class AuditLog {
       this.batches++;
       if (batch.length > this.maxBatch) this.maxBatch = batch.length;
       try {
-        const columns = appendColumns(batch.map((p) => p.entry));
-        const hashes = this.head ? chain(this.head, columns[5] as string[]) : null;
-        const args = [...columns, this.head ?? null, hashes];
+        const { args, bodies } = appendArgs(batch.map((p) => p.entry));
+        const hashes = this.head ? chain(this.head, bodies) : null;
         // A single statement is its own transaction: all of the batch commits, or none of it.
-        const result = await this.pool.query<{ head: string }>(APPEND(1), args);
+        const result = await this.pool.query<{ head: string }>(APPEND, [...args, this.head ?? null, hashes]);
         this.head = result.rows[0]?.head;
         for (const p of batch) p.resolve();
       } catch (err) {

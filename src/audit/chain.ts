@@ -28,15 +28,12 @@ export function eventBody(e: ChainEvent): string {
   return canonicalJson({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
 }
 
-export function hashEvent(prevHash: string, e: ChainEvent): string {
-  return createHash('sha256').update(prevHash).update('\n').update(eventBody(e)).digest('hex');
-}
 
-export interface StoredChainEvent extends ChainEvent { seq: string; prevHash: string; hash: string }
+export interface StoredChainEvent { seq: string; at: Date; kind: string; actor: string | null; subject: string | null; body: string; prevHash: string; hash: string }
 
 export type ChainCheck =
   | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch'; expected: string; found: string };
+  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'columns_mismatch'; expected: string; found: string };
 
 /** Streaming verifier: feed events in seq order. */
 export class ChainVerifier {
@@ -46,15 +43,19 @@ export class ChainVerifier {
 
   push(e: StoredChainEvent): boolean {
     if (this.failure) return false;
-    if (e.prevHash !== this.prev) {
-      this.failure = { ok: false, count: this.n, brokenAt: e.seq, reason: 'prev_hash_mismatch', expected: this.prev, found: e.prevHash };
+    const fail = (reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'columns_mismatch', expected: string, found: string) => {
+      this.failure = { ok: false, count: this.n, brokenAt: e.seq, reason, expected, found };
       return false;
-    }
-    const h = hashEvent(e.prevHash, e);
-    if (h !== e.hash) {
-      this.failure = { ok: false, count: this.n, brokenAt: e.seq, reason: 'hash_mismatch', expected: h, found: e.hash };
-      return false;
-    }
+    };
+    if (e.prevHash !== this.prev) return fail('prev_hash_mismatch', this.prev, e.prevHash);
+    const h = createHash('sha256').update(e.prevHash).update('\n').update(e.body).digest('hex');
+    if (h !== e.hash) return fail('hash_mismatch', h, e.hash);
+    // The indexed columns must say what the hashed body says.
+    let b: { at?: unknown; kind?: unknown; actor?: unknown; subject?: unknown };
+    try { b = JSON.parse(e.body) as typeof b; } catch { return fail('columns_mismatch', 'a JSON body', e.body.slice(0, 80)); }
+    const columns = JSON.stringify([e.at.toISOString(), e.kind, e.actor, e.subject]);
+    const inBody = JSON.stringify([b.at, b.kind, b.actor ?? null, b.subject ?? null]);
+    if (columns !== inBody) return fail('columns_mismatch', inBody, columns);
     this.prev = e.hash;
     this.n++;
     return true;

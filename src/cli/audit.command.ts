@@ -11,12 +11,12 @@ export async function verifyAuditChain(pool: pg.Pool, batch = 5000): Promise<Ret
   const v = new ChainVerifier();
   let after = '0';
   for (;;) {
-    const { rows } = await pool.query<{ seq: string; at: Date; kind: string; actor: string | null; subject: string | null; payload: unknown; prev_hash: string; hash: string }>(
-      'SELECT seq, at, kind, actor, subject, payload, prev_hash, hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2',
+    const { rows } = await pool.query<{ seq: string; at: Date; kind: string; actor: string | null; subject: string | null; body: string; prev_hash: string; hash: string }>(
+      'SELECT seq, at, kind, actor, subject, body, prev_hash, hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2',
       [after, batch],
     );
     for (const r of rows) {
-      if (!v.push({ seq: r.seq, at: r.at, kind: r.kind, actor: r.actor, subject: r.subject, payload: r.payload, prevHash: r.prev_hash, hash: r.hash })) return v.result();
+      if (!v.push({ seq: r.seq, at: r.at, kind: r.kind, actor: r.actor, subject: r.subject, body: r.body, prevHash: r.prev_hash, hash: r.hash })) return v.result();
     }
     if (rows.length < batch) return v.result();
     after = rows[rows.length - 1]!.seq;

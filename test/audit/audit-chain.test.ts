@@ -23,7 +23,8 @@ test('group commit: 200 concurrent appends land in far fewer transactions, all d
 
 test('the log is append-only: UPDATE and DELETE are refused by the database', async () => {
   await assert.rejects(db.pool.query("UPDATE audit_event SET kind = 'x' WHERE seq = 1"), /append-only/);
-  await assert.rejects(db.pool.query('DELETE FROM decision'), /append-only/);
+  await assert.rejects(db.pool.query("DELETE FROM audit_event WHERE kind = 'decision'"), /append-only/);
+  await assert.rejects(db.pool.query('DELETE FROM decision'), /cannot delete from view/);
   const { rows } = await db.pool.query("SELECT count(*)::int AS n, count(*) FILTER (WHERE allowed)::int AS allowed FROM decision");
   assert.deepEqual(rows[0], { n: 200, allowed: 100 });
 });
@@ -33,7 +34,7 @@ test('tampering with a row is found, at that row', async () => {
   const seq = rows[0]!.seq;
   // Simulate an attacker with superuser rights bypassing the trigger.
   await db.pool.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only');
-  await db.pool.query(`UPDATE audit_event SET payload = '{"i": 999}' WHERE seq = $1`, [seq]);
+  await db.pool.query(`UPDATE audit_event SET body = replace(body, '"allowed":', '"allowed" :') WHERE seq = $1`, [seq]);
   await db.pool.query('ALTER TABLE audit_event ENABLE TRIGGER audit_event_append_only');
   const r = await verifyAuditChain(db.pool, 25);
   assert.equal(r.ok, false);
@@ -41,6 +42,20 @@ test('tampering with a row is found, at that row', async () => {
     assert.equal(r.brokenAt, seq);
     assert.equal(r.reason, 'hash_mismatch');
     assert.equal(r.count, 57);
+  }
+});
+
+test('rewriting an indexed column (the subject) without the body is found too', async () => {
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  for (let i = 0; i < 3; i++) await log.append({ kind: 'decision', subject: 'sha256:aa', payload: { i } });
+  await d.pool.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only');
+  await d.pool.query("UPDATE audit_event SET subject = 'sha256:bb' WHERE seq = 2");
+  const r = await verifyAuditChain(d.pool);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.brokenAt, '2');
+    assert.equal(r.reason, 'columns_mismatch');
   }
 });
 

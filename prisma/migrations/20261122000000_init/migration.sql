@@ -200,15 +200,18 @@ CREATE TABLE policy_exception (
 );
 CREATE INDEX policy_exception_env_idx ON policy_exception (environment, expires_at);
 
--- Append-only, hash-chained audit log. hash = sha256(prev_hash || canonical event), computed
--- by src/audit; writers serialise on an advisory lock so the chain has no forks.
+-- Append-only, hash-chained audit log. `body` is the event's canonical JSON ({at, kind, actor,
+-- subject, payload}, keys sorted: src/audit/chain.ts) stored verbatim, and
+-- hash = sha256(prev_hash || '\n' || body): what is hashed is exactly what is stored. The other
+-- columns repeat fields of the body for indexing; the verifier checks that they agree with it.
+-- Appenders serialise on an advisory lock (attestant_audit_append) so the chain has no forks.
 CREATE TABLE audit_event (
   seq        bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   at         timestamptz NOT NULL,
   kind       text NOT NULL,
   actor      text,
   subject    text,
-  payload    jsonb NOT NULL,
+  body       text NOT NULL,
   prev_hash  text NOT NULL,
   hash       text NOT NULL
 );
@@ -225,17 +228,17 @@ CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event
 -- decision costs one row. The view gives it the shape of a table.
 CREATE INDEX audit_event_decision_idx ON audit_event (subject, at DESC) WHERE kind = 'decision';
 CREATE VIEW decision AS
-SELECT (payload->>'decisionId')::uuid     AS id,
-       at                                 AS created_at,
-       subject                            AS artifact_digest,
-       payload->>'environment'            AS environment,
-       payload->>'service'                AS service,
-       (payload->>'allowed')::boolean     AS allowed,
-       payload->>'mode'                   AS mode,
-       payload->>'outcome'                AS outcome,
-       payload->'policy'->>'name'         AS policy_name,
-       payload->'policy'->>'digest'       AS policy_digest,
-       payload->'reasons'                 AS reasons
-FROM audit_event WHERE kind = 'decision';
+SELECT (p->>'decisionId')::uuid     AS id,
+       at                           AS created_at,
+       subject                      AS artifact_digest,
+       p->>'environment'            AS environment,
+       p->>'service'                AS service,
+       (p->>'allowed')::boolean     AS allowed,
+       p->>'mode'                   AS mode,
+       p->>'outcome'                AS outcome,
+       p->'policy'->>'name'         AS policy_name,
+       p->'policy'->>'digest'       AS policy_digest,
+       p->'reasons'                 AS reasons
+FROM (SELECT at, subject, body::jsonb->'payload' AS p FROM audit_event WHERE kind = 'decision') AS d;
 CREATE TRIGGER document_immutable BEFORE UPDATE ON document
   FOR EACH ROW EXECUTE FUNCTION attestant_forbid_change();
