@@ -5,7 +5,7 @@ import { formatResult, type BenchResult } from './harness.ts';
 const suites: Record<string, () => Promise<BenchResult[]>> = {
   ingest: async () => (await import('./ingest.bench.ts')).runIngestBench(),
   usage: async () => (await import('./usage.bench.ts')).runUsageBench(),
-  verify: async () => (await import('./verify.bench.ts')).runVerifyBench() as Promise<BenchResult[]>,
+  verify: async () => (await import('./verify.bench.ts')).runVerifyBench(),
   attest: async () => (await import('./attest.bench.ts')).runAttestBench(),
   decisions: async () => (await import('./decisions.bench.ts')).runDecisionsBench(),
 };
