@@ -8,5 +8,5 @@ export type { CanonicalPurl } from './canonical-purl.ts';
 export { compareVersions, ecosystemOf, isOrderable, versionOrderOf, versionSortKey } from './version-order.ts';
 export type { VersionOrder } from './version-order.ts';
 export { compareKeys } from './sort-key-encoding.ts';
-export { parseVers, versBounds, versContains } from './vers.ts';
+export { parseCanonicalVers, parseVers, versBounds, versContains } from './vers.ts';
 export type { VersBound, VersComparator, VersConstraint, VersMatch, VersRange } from './vers.ts';

@@ -103,6 +103,66 @@ export function parseVers(input: string): VersRange {
   return { scheme, constraints, raw: input };
 }
 
+/**
+ * Strict counterpart of parseVers: accepts only the canonical text form that the vers-spec test
+ * suite's "required" canonical-parse vectors define (vers_canonical_parse_test.json), and rejects,
+ * with the offset of the problem: whitespace; leading, trailing or consecutive pipes; constraints
+ * not sorted by version; lowercase hex in percent-escapes; and the datetime scheme's non-canonical
+ * forms. The same suite's containment vectors use non-canonical ranges, so parseVers (tolerant, as
+ * VERSION-RANGE-SPEC "Parsing" describes) stays the parser for queries and policies; this one
+ * tells whether a range is already canonical.
+ */
+export function parseCanonicalVers(input: string): VersRange {
+  if (typeof input !== 'string') throw new VersError('VERS_INVALID', 'a version range must be a string', 0);
+  const fail = (message: string, i: number): never => {
+    throw new VersError('VERS_INVALID', message, Math.min(Math.max(i, 0), input.length));
+  };
+  const ws = /\s/.exec(input);
+  if (ws !== null) fail('non-canonical VERS: whitespace is not permitted', ws.index);
+  const slash = input.startsWith('vers:') ? input.indexOf('/', 5) : -1;
+  const body = slash + 1;
+  if (slash > 0) {
+    const text = input.slice(body);
+    if (text.startsWith('|')) fail('non-canonical VERS: leading pipe is not permitted', body);
+    if (text.length > 1 && text.endsWith('|')) fail('non-canonical VERS: trailing pipe is not permitted', input.length - 1);
+    const doublePipe = text.indexOf('||');
+    if (doublePipe >= 0) fail('non-canonical VERS: consecutive pipes are not permitted', body + doublePipe + 1);
+    const badEscape = /%(?![0-9A-Fa-f]{2})/.exec(text);
+    if (badEscape !== null) fail('non-canonical VERS: invalid percent-encoding in version', body + badEscape.index);
+    const scheme = input.slice(5, slash);
+    if (scheme === 'datetime') {
+      const colon = /%3A/i.exec(text);
+      if (colon !== null) fail('non-canonical VERS: datetime time colons must be unencoded', body + colon.index);
+      const lower = /[tz]/.exec(text);
+      if (lower !== null) fail('non-canonical VERS: datetime must use uppercase T and Z', body + lower.index);
+    }
+    const lowerHex = /%(?:[a-f][0-9A-Fa-f]|[0-9A-F][a-f])/.exec(text);
+    if (lowerHex !== null) fail('non-canonical VERS: percent-encoding in version is not canonical', body + lowerHex.index);
+  }
+  const range = parseVers(input);
+  // parseVers sorts; canonical text is already in that order.
+  const written = input.slice(body).split('|');
+  let at = body;
+  for (const [i, piece] of written.entries()) {
+    const c = range.constraints[i];
+    const comparator = (['>=', '<=', '!=', '<', '>', '='] as const).find((x) => piece.startsWith(x)) ?? (piece === '*' ? '*' : '=');
+    const version = piece.slice(comparator === '=' && !piece.startsWith('=') ? 0 : comparator.length);
+    if (!c || c.comparator !== comparator || encodeURIComponent(c.version) !== encodeURIComponent(decodeURIComponentSafe(version))) {
+      fail('non-canonical VERS: constraints are not sorted by version', at);
+    }
+    at += piece.length + 1;
+  }
+  return range;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
 function percentDecode(text: string, fail: (offset: number) => never): string {
   if (!text.includes('%')) return text;
   const bad = /%(?![0-9A-Fa-f]{2})/.exec(text);
