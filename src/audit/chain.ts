@@ -1,4 +1,4 @@
-// The audit chain: each event's hash covers the previous hash and the event's canonical JSON,
+// The audit chain: each event's hash covers the previous hash and the event's JSON body,
 // so editing, deleting or reordering any row breaks every later link.
 import { createHash } from 'node:crypto';
 
@@ -13,51 +13,11 @@ export interface ChainEvent {
 }
 
 /**
- * JSON with object keys sorted at every level (RFC 8785-style for the values we store: strings,
- * finite numbers, booleans, null, arrays, plain objects, Dates as ISO strings). Undefined members
- * are dropped and undefined array items become null, as JSON.stringify does. Hot path: every
- * decision is hashed, so this avoids intermediate arrays.
+ * The text an event's hash covers (after the previous hash and a newline). It is stored verbatim,
+ * so verification hashes the stored text itself and needs no canonical form: plain JSON.stringify.
  */
-export function canonicalJson(value: unknown): string {
-  if (value === null) return 'null';
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'object':
-      break;
-    default:
-      return 'null';
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      if (i > 0) out += ',';
-      const v: unknown = value[i];
-      out += v === undefined || typeof v === 'function' ? 'null' : canonicalJson(v);
-    }
-    return `${out}]`;
-  }
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  const obj = value as Record<string, unknown>;
-  const keys = Object.keys(obj).sort();
-  let out = '{';
-  let first = true;
-  for (const k of keys) {
-    const v = obj[k];
-    if (v === undefined || typeof v === 'function') continue;
-    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
-    first = false;
-  }
-  return `${out}}`;
-}
-
-/** The canonical text an event's hash covers (after the previous hash and a newline). */
 export function eventBody(e: ChainEvent): string {
-  return canonicalJson({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
+  return JSON.stringify({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
 }
 
 

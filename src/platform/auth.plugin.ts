@@ -46,17 +46,22 @@ export const authPlugin = fp<AuthOptions>(
       const header = request.headers.authorization;
       const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!m?.[1]) throw new AuthError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>).');
-      const hash = hashToken(m[1]);
-      if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
-        return { tokenId: 'bootstrap-admin', name: 'ATTESTANT_ADMIN_TOKEN', scopes: ['admin'] };
-      }
-      const cached = cache.get(hash);
+      const token = m[1];
+      // Verified tokens are remembered in memory for `ttl` (never persisted unhashed), so the hot
+      // path does neither a hash nor a query.
+      const cached = cache.get(token);
       if (cached && cached.until > Date.now()) return cached.principal;
-      const stored = await opts.tokens.findActiveByHash(hash);
-      if (!stored) throw new AuthError('UNAUTHENTICATED', 'The bearer token is not valid.');
-      const principal = { tokenId: stored.id, name: stored.name, scopes: stored.scopes };
+      const hash = hashToken(token);
+      let principal: Principal;
+      if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
+        principal = { tokenId: 'bootstrap-admin', name: 'ATTESTANT_ADMIN_TOKEN', scopes: ['admin'] };
+      } else {
+        const stored = await opts.tokens.findActiveByHash(hash);
+        if (!stored) throw new AuthError('UNAUTHENTICATED', 'The bearer token is not valid.');
+        principal = { tokenId: stored.id, name: stored.name, scopes: stored.scopes };
+      }
       if (cache.size > 10_000) cache.clear();
-      cache.set(hash, { principal, until: Date.now() + ttl });
+      cache.set(token, { principal, until: Date.now() + ttl });
       return principal;
     }
 

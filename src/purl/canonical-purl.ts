@@ -68,6 +68,7 @@ function parse(input: string): Parts {
   if (input.trim() === '') fail('empty purl', 0);
   if (!/^pkg:/i.test(input)) fail('a purl must start with "pkg:"', 0);
   checkQualifierKeys(input);
+  checkEmptyVersion(input);
   try {
     return PackageURL.parseString(input);
   } catch (e) {
@@ -104,6 +105,27 @@ function checkQualifierKeys(input: string): void {
   }
 }
 
+/**
+ * `pkg:npm/foobar@` — an '@' with nothing after it — is rejected (purl-spec
+ * tests/types/npm-test.json, "empty version string"); packageurl-js reads it as no version.
+ */
+function checkEmptyVersion(input: string): void {
+  const end = input.search(/[?#]/);
+  const path = (end < 0 ? input : input.slice(0, end)).replace(/\/+$/, '');
+  if (path.endsWith('@')) fail('empty version after "@"', path.length - 1);
+}
+
+// npm package names (validate-npm-package-name, "new packages"): URL-safe characters only,
+// not starting with '.' or '_'. Scopes are '@' plus the same characters. Checked after
+// lowercasing, so legacy mixed-case names (normalised to lowercase below) still pass.
+const NPM_NAME = /^[a-z0-9\-~!*'()][a-z0-9.\-_~!*'()]*$/;
+const NPM_SCOPE = /^@[a-z0-9.\-_~!*'()]+$/;
+
+/** PEP 503 normalisation, as the pypi type definition and purl-spec pypi vectors require. */
+function pypiName(name: string): string {
+  return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+
 export function canonicalizePurl(input: string): CanonicalPurl {
   const [rawType, rawNamespace, rawName, rawVersion, rawQualifiers, rawSubpath] = parse(input);
   if (typeof rawType !== 'string' || rawType === '') fail('missing type', 4);
@@ -127,6 +149,11 @@ export function canonicalizePurl(input: string): CanonicalPurl {
     name = name.toLowerCase();
   }
   if (namespace !== null) namespace = segments(namespace).join('/') || null;
+  if (type === 'pypi') name = pypiName(name);
+  if (type === 'npm') {
+    if (!NPM_NAME.test(name)) fail(`invalid npm package name "${name}"`);
+    if (namespace !== null && !NPM_SCOPE.test(namespace)) fail(`invalid npm scope "${namespace}"`);
+  }
   const version = type === 'golang' ? (typeof rawVersion === 'string' && rawVersion !== '' ? rawVersion : null) : (built.version || null);
 
   const qualifiers: Record<string, string> = {};
@@ -157,4 +184,37 @@ export function tryCanonicalizePurl(input: string): CanonicalPurl | undefined {
     if (e instanceof PurlError) return undefined;
     throw e;
   }
+}
+
+/** Components of a purl, as the purl-spec "build" test vectors give them (all decoded). */
+export interface PurlComponents {
+  type: string | null | undefined;
+  namespace?: string | null;
+  name: string | null | undefined;
+  version?: string | null;
+  qualifiers?: Record<string, string> | null;
+  subpath?: string | null;
+}
+
+// PURL-SPECIFICATION, type: ASCII letters, digits, '.', '+' and '-'; must not start with a digit.
+const TYPE = /^[A-Za-z.+\-][A-Za-z0-9.+\-]*$/;
+
+/**
+ * Builds the canonical purl from decoded components (the purl-spec "build" operation): each
+ * component is percent-encoded, the string assembled and then canonicalised like any input,
+ * so `buildPurl(c).purl === canonicalizePurl(buildPurl(c).purl).purl`.
+ */
+export function buildPurl(c: PurlComponents): CanonicalPurl {
+  if (typeof c.type !== 'string' || c.type === '') fail('missing type');
+  if (!TYPE.test(c.type)) fail(`invalid type "${c.type}"`);
+  if (typeof c.name !== 'string' || c.name === '') fail('missing name');
+  let s = `pkg:${c.type}/`;
+  if (typeof c.namespace === 'string' && c.namespace !== '') s += segments(c.namespace).map((x) => encode(x, ':')).join('/') + '/';
+  s += encode(c.name, ':');
+  if (typeof c.version === 'string' && c.version !== '') s += '@' + encode(c.version, ':');
+  const entries = Object.entries(c.qualifiers ?? {});
+  for (const [key] of entries) if (!QUALIFIER_KEY.test(key.toLowerCase())) fail(`invalid qualifier key "${key}"`);
+  if (entries.length > 0) s += '?' + entries.map(([k, v]) => `${k}=${encode(v, ':')}`).join('&');
+  if (typeof c.subpath === 'string' && c.subpath !== '') s += '#' + segments(c.subpath).map((x) => encode(x, ':')).join('/');
+  return canonicalizePurl(s);
 }

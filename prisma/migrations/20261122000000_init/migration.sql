@@ -200,8 +200,8 @@ CREATE TABLE policy_exception (
 );
 CREATE INDEX policy_exception_env_idx ON policy_exception (environment, expires_at);
 
--- Append-only, hash-chained audit log. `body` is the event's canonical JSON ({at, kind, actor,
--- subject, payload}, keys sorted: src/audit/chain.ts) stored verbatim, and
+-- Append-only, hash-chained audit log. `body` is the event's JSON ({at, kind, actor, subject,
+-- payload}: src/audit/chain.ts eventBody) stored verbatim, and
 -- hash = sha256(prev_hash || '\n' || body): what is hashed is exactly what is stored. The other
 -- columns repeat fields of the body for indexing; the verifier checks that they agree with it.
 -- Appenders serialise on an advisory lock (attestant_audit_append) so the chain has no forks.

@@ -1,6 +1,6 @@
 -- Appends a batch of audit events to the hash chain in one statement (one round trip).
 --
--- Each event arrives as its canonical JSON body (src/audit/chain.ts) plus the columns repeated from
+-- Each event arrives as its JSON body (src/audit/chain.ts eventBody) plus the columns repeated from
 -- it for indexing; the body is stored verbatim. hash = sha256(prev_hash || '\n' || body).
 --
 -- The advisory lock serialises appenders across replicas until the transaction commits, so the
