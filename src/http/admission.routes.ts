@@ -8,7 +8,7 @@ import {
 } from '../admission/index.ts';
 import type { DecisionService } from '../decide/decision.service.ts';
 import { toProblem } from '../platform/problem.plugin.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses, ADMISSION_BODY_LIMIT } from './schemas.ts';
 
 const reviewSchema = {
   type: 'object',
@@ -69,11 +69,13 @@ export async function admissionRoutes(app: FastifyInstance, opts: { decisions: D
     response: { 200: reviewSchema, ...errorResponses() },
   };
   app.post<{ Querystring: { environment?: string } }>('/v1/admission', {
+    bodyLimit: ADMISSION_BODY_LIMIT,
     config: { scope: 'decide' },
     schema: { ...schema, querystring: { type: 'object', properties: { environment: { type: 'string', maxLength: 100 } }, additionalProperties: false } },
   }, async (request) => handle(request, request.query.environment));
   // Kubernetes webhook service paths cannot carry a query string, so the environment can be a path segment.
   app.post<{ Params: { environment: string } }>('/v1/admission/:environment', {
+    bodyLimit: ADMISSION_BODY_LIMIT,
     config: { scope: 'decide' },
     schema: { ...schema, params: { type: 'object', properties: { environment: { type: 'string', maxLength: 100 } }, required: ['environment'] } },
   }, async (request) => handle(request, request.params.environment));

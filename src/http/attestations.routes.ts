@@ -3,7 +3,7 @@ import type { AttestationIngestService } from '../ingest/attestation-ingest.serv
 import type { TrustStore } from '../ingest/trust-store.ts';
 import { decodeBody } from '../ingest/body.ts';
 import { verifyBundle, verifyDsseEnvelope, VerifyError, type Expectation } from '../verify/index.ts';
-import { digestPattern, errorResponses } from './schemas.ts';
+import { digestPattern, errorResponses, VERIFY_BODY_LIMIT } from './schemas.ts';
 
 const signerSchema = {
   type: 'object',
@@ -74,6 +74,7 @@ export async function attestationRoutes(app: FastifyInstance, opts: { service: A
 
 export async function verifyRoutes(app: FastifyInstance, opts: { trust: TrustStore }): Promise<void> {
   app.post('/v1/verify', {
+    bodyLimit: VERIFY_BODY_LIMIT,
     config: { scope: 'read' },
     schema: {
       tags: ['verify'],

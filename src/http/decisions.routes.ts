@@ -4,7 +4,7 @@ import { parseDigest } from '../ingest/body.ts';
 import { withTransaction, type Database } from '../platform/database.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
-import { digestPattern, errorResponses } from './schemas.ts';
+import { digestPattern, errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
 
 const reasonSchema = {
   type: 'object',
@@ -40,6 +40,7 @@ const serviceName = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
 export async function decisionRoutes(app: FastifyInstance, opts: { decisions: DecisionService; db: Database; onDeployment: (digest: string) => void }): Promise<void> {
   app.post<{ Body: { artifact: string; environment: string; service?: string; record?: boolean } }>('/v1/decisions', {
+    bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'decide' },
     schema: {
       tags: ['decide'],
@@ -64,6 +65,7 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
   });
 
   app.post<{ Body: { artifact: string; service: string; environment: string } }>('/v1/deployments', {
+    bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'decide' },
     schema: {
       tags: ['decide'],

@@ -6,7 +6,7 @@ import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { notifyExceptions } from '../graph/change-feed.ts';
 import { canonicalizePurl, PurlError } from '../purl/index.ts';
 import { parseDigest } from '../ingest/body.ts';
-import { digestPattern, errorResponses } from './schemas.ts';
+import { digestPattern, errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
 
 export const MAX_EXCEPTION_DAYS = 90;
 
@@ -24,6 +24,7 @@ export function checkExpiry(expiresAt: Date, now: Date): void {
 export async function exceptionRoutes(app: FastifyInstance, opts: { db: Database; onChange: () => void }): Promise<void> {
   const repo = new ExceptionRepository(opts.db);
   app.post<{ Body: { environment: string; artifact?: string; component?: string; justification: string; owner: string; expiresAt: string } }>('/v1/exceptions', {
+    bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'admin' },
     schema: {
       tags: ['admin'],

@@ -29,3 +29,10 @@ export function errorResponses(...statuses: number[]): Record<number, typeof pro
   for (const s of [400, 401, 403, ...statuses]) out[s] = problemRef;
   return out;
 }
+
+/** Requests that carry a few fields (decisions, deployments, exceptions, tokens). */
+export const SMALL_BODY_LIMIT = 64 * 1024;
+/** AdmissionReview: Kubernetes objects are bounded by etcd's 1.5 MiB request limit; leave room. */
+export const ADMISSION_BODY_LIMIT = 4 * 1024 * 1024;
+/** POST /v1/verify: a bundle and an optional trusted root. */
+export const VERIFY_BODY_LIMIT = 8 * 1024 * 1024;

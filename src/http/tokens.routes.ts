@@ -3,10 +3,11 @@ import { SCOPES } from '../platform/scopes.ts';
 import { generateToken, hashToken } from '../platform/tokens.ts';
 import type { TokenRepository } from '../graph/token.repository.ts';
 import type { AuditLog } from '../audit/audit-log.ts';
-import { errorResponses } from './schemas.ts';
+import { errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
 
 export async function tokenRoutes(app: FastifyInstance, opts: { tokens: TokenRepository; audit: AuditLog }): Promise<void> {
   app.post<{ Body: { name: string; scopes: string[] } }>('/v1/tokens', {
+    bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'admin' },
     schema: {
       tags: ['admin'],

@@ -67,7 +67,7 @@ function fromFastifyError(err: FastifyError): Problem | undefined {
   }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return makeProblem(413, 'PAYLOAD_TOO_LARGE', 'The request body exceeds the configured limit (ATTESTANT_BODY_LIMIT).');
+      return makeProblem(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than this route accepts (uploads: ATTESTANT_BODY_LIMIT).');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return makeProblem(415, 'UNSUPPORTED_MEDIA_TYPE', err.message);
     case 'FST_ERR_CTP_INVALID_JSON_BODY':

@@ -44,3 +44,9 @@ test('token minting is audited in the hash chain', async () => {
   const { rows } = await t.db.pool.query("SELECT kind, prev_hash, hash FROM audit_event ORDER BY seq");
   assert.ok(rows.some((r) => r.kind === 'token.minted'));
 });
+
+test('small-body routes refuse oversized requests with 413 before doing any work', async () => {
+  const res = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: { ...t.auth(), 'content-type': 'application/json' }, payload: JSON.stringify({ artifact: 'x'.repeat(70_000), environment: 'prod' }) });
+  assert.equal(res.statusCode, 413);
+  assert.equal(res.json().code, 'PAYLOAD_TOO_LARGE');
+});
