@@ -109,7 +109,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   await app.register(tokenRoutes, { tokens, audit });
   app.addSchema(sbomIngestResultSchema);
-  const sbomIngest = new SbomIngestService(db, metrics);
+  const sbomIngest = new SbomIngestService(db, metrics, (d) => factsCache.invalidate(d));
   await app.register(sbomRoutes, { service: sbomIngest, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });
   app.addSchema(usageResultSchema);
   await app.register(usageRoutes, { service: new UsageService(new UsageRepository(db)) });
@@ -124,7 +124,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const decisions = new DecisionService(db, policies, factsCache, exceptionsCache, metrics);
   app.decorate('decisions', decisions);
   app.decorate('factsCache', factsCache);
-  await app.register(decisionRoutes, { decisions, db, onDeployment: () => {} });
+  await app.register(decisionRoutes, { decisions, db });
   await app.register(exceptionRoutes, { db, onChange: () => exceptionsCache.invalidate() });
   await app.register(admissionRoutes, { decisions, namespaceEnvironments: config.namespaceEnvironments });
 

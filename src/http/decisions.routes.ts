@@ -38,7 +38,7 @@ export const decisionResultSchema = {
 const envName = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const;
 const serviceName = { type: 'string', minLength: 1, maxLength: 200 } as const;
 
-export async function decisionRoutes(app: FastifyInstance, opts: { decisions: DecisionService; db: Database; onDeployment: (digest: string) => void }): Promise<void> {
+export async function decisionRoutes(app: FastifyInstance, opts: { decisions: DecisionService; db: Database }): Promise<void> {
   app.post<{ Body: { artifact: string; environment: string; service?: string; record?: boolean } }>('/v1/decisions', {
     bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'decide' },
@@ -94,7 +94,6 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
       await appendAuditEvents(c, [{ kind: 'deployment.recorded', actor: request.principal?.name, subject: artifact, payload: { deploymentId: d.id, service: b.service, environment: b.environment } }]);
       return d;
     });
-    opts.onDeployment(artifact);
     return reply.code(201).send({ id: dep.id, artifact, service: b.service, environment: b.environment, since: dep.since.toISOString(), replaced: dep.replaced });
   });
 }

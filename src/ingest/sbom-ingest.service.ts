@@ -68,7 +68,11 @@ export async function prepareSbom(bytes: Buffer, contentType: string | undefined
 export class SbomIngestService {
   private readonly repo: SbomRepository;
 
-  constructor(private readonly db: Database, private readonly metrics?: Metrics) {
+  /**
+   * `onArtifacts` runs after commit for the artifacts whose facts changed, so this process reads
+   * its own writes at once; other replicas learn it from the NOTIFY sent in the transaction.
+   */
+  constructor(private readonly db: Database, private readonly metrics?: Metrics, private readonly onArtifacts: (digests: string[]) => void = () => {}) {
     this.repo = new SbomRepository(db);
   }
 
@@ -98,6 +102,7 @@ export class SbomIngestService {
       if (raced) return this.duplicate(raced, req);
       throw new Error('document insert conflicted but no SBOM is stored');
     }
+    this.onArtifacts(artifactDigests);
     this.metrics?.ingests.inc({ kind: 'sbom', result: 'created' });
     const stored = await this.repo.findById(result);
     return { created: true, body: toResponse(stored!) };
@@ -109,6 +114,7 @@ export class SbomIngestService {
         await this.repo.bindExisting(client, existing.id, req.artifact ? [req.artifact] : [], req.service, req.name);
         if (req.artifact) await notifyArtifacts(client, [req.artifact]);
       });
+      if (req.artifact) this.onArtifacts([req.artifact]);
       existing = (await this.repo.findById(existing.id)) ?? existing;
       // Report the subject this upload named, not whichever artifact was bound first.
       if (req.artifact) existing = { ...existing, subjectDigest: req.artifact };

@@ -150,6 +150,12 @@ export function canonicalizePurl(input: string): CanonicalPurl {
   }
   if (namespace !== null) namespace = segments(namespace).join('/') || null;
   if (type === 'pypi') name = pypiName(name);
+  if (type === 'cpan') {
+    // PURL-TYPES cpan: without a namespace the name is a module (`URI::PackageURL`, no '-');
+    // with a namespace (author id) it is a distribution (`URI-PackageURL`, no '::').
+    if (namespace === null && name.includes('-')) fail(`cpan module name "${name}" must not contain "-"`);
+    if (namespace !== null && name.includes('::')) fail(`cpan distribution name "${name}" must not contain "::"`);
+  }
   if (type === 'npm') {
     if (!NPM_NAME.test(name)) fail(`invalid npm package name "${name}"`);
     if (namespace !== null && !NPM_SCOPE.test(namespace)) fail(`invalid npm scope "${namespace}"`);
