@@ -11,10 +11,18 @@
  * golang versions).
  *
  * Encoding choices where spec versions disagree: `/` in qualifier values is encoded
- * (`repository_url=repo.spring.io%2Frelease`, as the current purl-spec tests and
- * packageurl-js/-java do; the 2018 test-suite-data.json kept it literal), and `+` is kept
- * literal in versions (`1.2.3-alpha.1+build.456`, purl-spec tests/types/npm-test.json;
- * `1.0+dfsg-1` is common in deb) but encoded in names (`libstdc%2B%2B6`).
+ * (`repository_url=repo.spring.io%2Frelease`, as packageurl-js/-java and the purl-spec oci,
+ * hex and huggingface vectors do; the maven, generic, npm, mlflow and luarocks vectors and the
+ * 2018 test-suite-data.json keep it literal), and `+` is kept literal in versions
+ * (`1.2.3-alpha.1+build.456`, purl-spec tests/types/npm-test.json; `1.0+dfsg-1` is common in
+ * deb; deb-test.json wants `%2B`) but encoded in names (`libstdc%2B%2B6`). Both are listed as
+ * known deviations in purl-spec-vectors.test.ts.
+ *
+ * Type rules added for the purl-spec type vectors (tests/types/*-test.json): pypi names are
+ * PEP 503-normalised (runs of `-_.` become one `-`); npm names/scopes must be URL-safe and a
+ * name must not start with `.` or `_`; cpan module names (no namespace) have no `-` and
+ * distribution names (with namespace) no `::`; huggingface versions are lowercased only when
+ * they are 40-hex commit ids; `name@` with an empty version is rejected.
  */
 import { PackageURL } from 'packageurl-js';
 import { PurlError } from './errors.ts';
@@ -160,7 +168,13 @@ export function canonicalizePurl(input: string): CanonicalPurl {
     if (!NPM_NAME.test(name)) fail(`invalid npm package name "${name}"`);
     if (namespace !== null && !NPM_SCOPE.test(namespace)) fail(`invalid npm scope "${namespace}"`);
   }
-  const version = type === 'golang' ? (typeof rawVersion === 'string' && rawVersion !== '' ? rawVersion : null) : (built.version || null);
+  let version = type === 'golang' ? (typeof rawVersion === 'string' && rawVersion !== '' ? rawVersion : null) : (built.version || null);
+  // huggingface: packageurl-js lowercases every version, but only a commit hash is case
+  // insensitive; tags keep their case (purl-spec tests/types/huggingface-test.json,
+  // pkg:huggingface/LumiOpen/Poro-34B@100B).
+  if (type === 'huggingface' && typeof rawVersion === 'string' && rawVersion !== '') {
+    version = /^[0-9a-f]{40}$/i.test(rawVersion) ? rawVersion.toLowerCase() : rawVersion;
+  }
 
   const qualifiers: Record<string, string> = {};
   for (const [key, value] of Object.entries(built.qualifiers ?? {})) {

@@ -3,8 +3,8 @@
  */
 export { PurlError, VersError } from './errors.ts';
 export type { PurlErrorCode, VersErrorCode } from './errors.ts';
-export { canonicalizePurl, tryCanonicalizePurl } from './canonical-purl.ts';
-export type { CanonicalPurl } from './canonical-purl.ts';
+export { buildPurl, canonicalizePurl, tryCanonicalizePurl } from './canonical-purl.ts';
+export type { CanonicalPurl, PurlComponents } from './canonical-purl.ts';
 export { compareVersions, ecosystemOf, isOrderable, versionOrderOf, versionSortKey } from './version-order.ts';
 export type { VersionOrder } from './version-order.ts';
 export { compareKeys } from './sort-key-encoding.ts';
