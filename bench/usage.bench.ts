@@ -11,6 +11,7 @@ import { DEFAULT_SEED, seedUsage } from './usage-seed.ts';
 import { UsageRepository } from '../src/graph/usage.repository.ts';
 import { matchCandidate, UsageService } from '../src/search/usage.service.ts';
 import { canonicalizePurl, parseVers, versBounds, versionSortKey } from '../src/purl/index.ts';
+import { USAGE_SQL } from '../src/graph/usage.repository.ts';
 
 const RUNS = Number(process.env.BENCH_USAGE_RUNS ?? 300);
 const now = () => performance.now();
@@ -28,53 +29,8 @@ async function samples(n: number, fn: () => Promise<unknown>, warmup = 20): Prom
 
 const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(2)} / p95 ${percentile(xs, 95).toFixed(2)} / p99 ${percentile(xs, 99).toFixed(2)} / max ${Math.max(...xs).toFixed(2)} ms over ${xs.length}`;
 
-// The statements of src/graph/usage.repository.ts, copied verbatim for EXPLAIN.
-const SQL = {
-  candidatesByPackage: `SELECT id, key, purl, type, name, version, qualifiers, version_key AS "versionKey" FROM component
-       WHERE package_key = $1
-         AND (version_key IS NULL
-              OR (($2::text IS NULL OR version_key >= $2) AND ($3::text IS NULL OR version_key <= $3)))`,
-  candidatesByName: `SELECT id, key, purl, type, name, version, qualifiers, version_key AS "versionKey" FROM component WHERE name_lower = lower($1)`,
-  totals: `WITH hits AS (
-         SELECT sc.component_id, sa.artifact_id
-         FROM sbom_component sc
-         LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
-         WHERE sc.component_id = ANY($1::bigint[])
-       )
-       SELECT (SELECT count(DISTINCT component_id) FROM hits) AS components,
-              (SELECT count(DISTINCT artifact_id) FROM hits) AS artifacts,
-              (SELECT count(DISTINCT s.service_id) FROM artifact_service s WHERE s.artifact_id IN (SELECT artifact_id FROM hits)) AS services,
-              (SELECT count(*) FROM hits) AS hits`,
-  page: `SELECT c.id AS "componentId", c.key AS "componentKey", c.purl, c.name, c.version,
-              sc.sbom_id AS "sbomId", sc.direct, sc.depth,
-              a.id AS "artifactId", a.digest AS "artifactDigest", a.name AS "artifactName"
-       FROM component c
-       JOIN sbom_component sc ON sc.component_id = c.id
-       LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
-       LEFT JOIN artifact a ON a.id = sa.artifact_id
-       WHERE c.id = ANY($1::bigint[])
-         AND ($2::text IS NULL OR (c.key, coalesce(a.digest, ''), sc.sbom_id::text) > ($2, $3, $4))
-       ORDER BY c.key, coalesce(a.digest, ''), sc.sbom_id::text
-       LIMIT $5`,
-  servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
-       WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
-  currentDeploymentsOf: `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
-       FROM deployment d JOIN service s ON s.id = d.service_id
-       WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
-  paths: `WITH RECURSIVE walk AS (
-         SELECT h.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, 0 AS step
-         FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS h(sbom_id, component_id, ord)
-         JOIN sbom_component sc ON sc.sbom_id = h.sbom_id AND sc.component_id = h.component_id
-         UNION ALL
-         SELECT w.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, w.step + 1
-         FROM walk w JOIN sbom_component sc ON sc.sbom_id = w.sbom_id AND sc.component_id = w.parent_component_id
-         WHERE w.step < 128
-       )
-       SELECT w.ord, w.step, coalesce(c.purl, c.name || coalesce('@' || c.version, '')) AS label, w.depth,
-              (SELECT coalesce(rc.purl, rc.name || coalesce('@' || rc.version, '')) FROM sbom s JOIN component rc ON rc.id = s.root_component_id WHERE s.id = w.sbom_id) AS root
-       FROM walk w JOIN component c ON c.id = w.component_id
-       ORDER BY w.ord, w.step DESC`,
-};
+// The repository's own statements, so the plans shown are the plans that run.
+const SQL = USAGE_SQL;
 
 function bounds(purl: string, range: string | undefined): [string, string | null, string | null] {
   const p = canonicalizePurl(purl);

@@ -1,6 +1,7 @@
 import { AttestError } from './errors.ts';
 import { normaliseSourceUri } from './source-uri.ts';
 import { isRecord } from './statement.parser.ts';
+import { optObject, optString, optTime, PREDICATE, requiredString } from './predicate-fields.ts';
 
 /**
  * SLSA provenance → plain facts the graph stores and policy reads.
@@ -47,35 +48,10 @@ export function toProvenanceFacts(kind: ProvenanceKind, predicate: unknown): Pro
 
 // ---------------------------------------------------------------- helpers
 
-const P = '/predicate';
+const P = PREDICATE;
 
-function obj(v: unknown, at: string): Record<string, unknown> | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (!isRecord(v)) throw new AttestError('PREDICATE_INVALID', 'must be an object', at);
-  return v;
-}
-function str(v: unknown, at: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw new AttestError('PREDICATE_INVALID', 'must be a string', at);
-  return v;
-}
-function reqStr(v: unknown, at: string): string {
-  const s = str(v, at);
-  if (s === undefined || s === '') throw new AttestError('PREDICATE_INVALID', 'is required', at);
-  return s;
-}
-/** RFC 3339 timestamps (in-toto field_types.md#Timestamp). */
-function time(v: unknown, at: string): Date | undefined {
-  const s = str(v, at);
-  if (s === undefined) return undefined;
-  const d = new Date(s);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime())) {
-    throw new AttestError('PREDICATE_INVALID', 'must be an RFC 3339 timestamp', at);
-  }
-  return d;
-}
 function digestSet(v: unknown, at: string): Record<string, string> | undefined {
-  const o = obj(v, at);
+  const o = optObject(v, at);
   if (!o) return undefined;
   const out: Record<string, string> = {};
   for (const [k, val] of Object.entries(o)) {
@@ -88,9 +64,9 @@ function descriptors(v: unknown, at: string): ProvenanceFacts['materials'] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) throw new AttestError('PREDICATE_INVALID', 'must be an array', at);
   return v.map((m, i) => {
-    const o = obj(m, `${at}/${i}`) ?? {};
+    const o = optObject(m, `${at}/${i}`) ?? {};
     const out: ProvenanceFacts['materials'][number] = {};
-    const uri = str(o['uri'], `${at}/${i}/uri`);
+    const uri = optString(o['uri'], `${at}/${i}/uri`);
     const digest = digestSet(o['digest'], `${at}/${i}/digest`);
     if (uri !== undefined) out.uri = uri;
     if (digest !== undefined) out.digest = digest;
@@ -134,23 +110,23 @@ function setSource(f: ProvenanceFacts, uri: string | undefined, commit: string |
 // ---------------------------------------------------------------- v0.2
 
 function fromV02(predicate: unknown): ProvenanceFacts {
-  const p = obj(predicate, P) ?? {};
-  const builder = obj(p['builder'], `${P}/builder`);
+  const p = optObject(predicate, P) ?? {};
+  const builder = optObject(p['builder'], `${P}/builder`);
   const f: ProvenanceFacts = {
-    builderId: reqStr(builder?.['id'], `${P}/builder/id`),
+    builderId: requiredString(builder?.['id'], `${P}/builder/id`),
     materials: descriptors(p['materials'], `${P}/materials`),
   };
-  const buildType = str(p['buildType'], `${P}/buildType`);
+  const buildType = optString(p['buildType'], `${P}/buildType`);
   if (buildType !== undefined) f.buildType = buildType;
 
-  const invocation = obj(p['invocation'], `${P}/invocation`);
-  const configSource = obj(invocation?.['configSource'], `${P}/invocation/configSource`);
+  const invocation = optObject(p['invocation'], `${P}/invocation`);
+  const configSource = optObject(invocation?.['configSource'], `${P}/invocation/configSource`);
   if (configSource) {
     // v0.2 §invocation.configSource: "the source of the build configuration"
     // — for slsa-github-generator that is the repo the workflow ran in.
     setSource(
       f,
-      str(configSource['uri'], `${P}/invocation/configSource/uri`),
+      optString(configSource['uri'], `${P}/invocation/configSource/uri`),
       commitOf(digestSet(configSource['digest'], `${P}/invocation/configSource/digest`)),
     );
   } else {
@@ -158,14 +134,14 @@ function fromV02(predicate: unknown): ProvenanceFacts {
     if (m) setSource(f, m.uri, commitOf(m.digest));
   }
 
-  const metadata = obj(p['metadata'], `${P}/metadata`);
+  const metadata = optObject(p['metadata'], `${P}/metadata`);
   // The spec spells it `buildInvocationId`; slsa-github-generator emits `buildInvocationID`.
   const inv =
-    str(metadata?.['buildInvocationId'], `${P}/metadata/buildInvocationId`) ??
-    str(metadata?.['buildInvocationID'], `${P}/metadata/buildInvocationID`);
+    optString(metadata?.['buildInvocationId'], `${P}/metadata/buildInvocationId`) ??
+    optString(metadata?.['buildInvocationID'], `${P}/metadata/buildInvocationID`);
   if (inv !== undefined) f.invocationId = inv;
-  const started = time(metadata?.['buildStartedOn'], `${P}/metadata/buildStartedOn`);
-  const finished = time(metadata?.['buildFinishedOn'], `${P}/metadata/buildFinishedOn`);
+  const started = optTime(metadata?.['buildStartedOn'], `${P}/metadata/buildStartedOn`);
+  const finished = optTime(metadata?.['buildFinishedOn'], `${P}/metadata/buildFinishedOn`);
   if (started) f.startedOn = started;
   if (finished) f.finishedOn = finished;
 
@@ -186,31 +162,31 @@ const GITHUB_WORKFLOW_BUILD_TYPES = new Set([
 ]);
 
 function fromV1(predicate: unknown): ProvenanceFacts {
-  const p = obj(predicate, P) ?? {};
-  const def = obj(p['buildDefinition'], `${P}/buildDefinition`);
-  const run = obj(p['runDetails'], `${P}/runDetails`);
-  const builder = obj(run?.['builder'], `${P}/runDetails/builder`);
+  const p = optObject(predicate, P) ?? {};
+  const def = optObject(p['buildDefinition'], `${P}/buildDefinition`);
+  const run = optObject(p['runDetails'], `${P}/runDetails`);
+  const builder = optObject(run?.['builder'], `${P}/runDetails/builder`);
   const D = `${P}/buildDefinition`;
   const f: ProvenanceFacts = {
-    builderId: reqStr(builder?.['id'], `${P}/runDetails/builder/id`),
+    builderId: requiredString(builder?.['id'], `${P}/runDetails/builder/id`),
     materials: descriptors(def?.['resolvedDependencies'], `${D}/resolvedDependencies`),
   };
-  const buildType = str(def?.['buildType'], `${D}/buildType`);
+  const buildType = optString(def?.['buildType'], `${D}/buildType`);
   if (buildType !== undefined) f.buildType = buildType;
 
-  const ext = obj(def?.['externalParameters'], `${D}/externalParameters`);
+  const ext = optObject(def?.['externalParameters'], `${D}/externalParameters`);
   const gitDeps = f.materials.filter((m) => m.uri?.startsWith('git+'));
   const bareType = buildType?.replace(/\?.*$/, '');
 
   const workflow = ext && bareType && GITHUB_WORKFLOW_BUILD_TYPES.has(bareType)
-    ? obj(ext['workflow'], `${D}/externalParameters/workflow`)
+    ? optObject(ext['workflow'], `${D}/externalParameters/workflow`)
     : undefined;
   const source = ext?.['source'];
   if (workflow) {
     // GitHub Actions buildType: the repository is an https URL and the ref is
     // separate; the commit is only in resolvedDependencies (as `gitCommit`).
-    const repository = reqStr(workflow['repository'], `${D}/externalParameters/workflow/repository`);
-    const ref = str(workflow['ref'], `${D}/externalParameters/workflow/ref`);
+    const repository = requiredString(workflow['repository'], `${D}/externalParameters/workflow/repository`);
+    const ref = optString(workflow['ref'], `${D}/externalParameters/workflow/ref`);
     const repo = normaliseSourceUri(repository).repo;
     const dep = gitDeps.find((m) => m.uri !== undefined && normaliseSourceUri(m.uri).repo === repo);
     setSource(f, dep?.uri ?? `git+${repository}${ref ? `@${ref}` : ''}`, commitOf(dep?.digest));
@@ -222,7 +198,7 @@ function fromV1(predicate: unknown): ProvenanceFacts {
     // slsa-github-generator container-based / BYOB: `source: {uri, digest}`.
     setSource(
       f,
-      str(source['uri'], `${D}/externalParameters/source/uri`),
+      optString(source['uri'], `${D}/externalParameters/source/uri`),
       commitOf(digestSet(source['digest'], `${D}/externalParameters/source/digest`)),
     );
   } else {
@@ -238,15 +214,15 @@ function fromV1(predicate: unknown): ProvenanceFacts {
     if (c !== undefined) f.sourceCommit = c;
   }
 
-  const md = obj(run?.['metadata'], `${P}/runDetails/metadata`);
-  const inv = str(md?.['invocationId'], `${P}/runDetails/metadata/invocationId`);
+  const md = optObject(run?.['metadata'], `${P}/runDetails/metadata`);
+  const inv = optString(md?.['invocationId'], `${P}/runDetails/metadata/invocationId`);
   if (inv !== undefined) f.invocationId = inv;
-  const started = time(md?.['startedOn'], `${P}/runDetails/metadata/startedOn`);
-  const finished = time(md?.['finishedOn'], `${P}/runDetails/metadata/finishedOn`);
+  const started = optTime(md?.['startedOn'], `${P}/runDetails/metadata/startedOn`);
+  const finished = optTime(md?.['finishedOn'], `${P}/runDetails/metadata/finishedOn`);
   if (started) f.startedOn = started;
   if (finished) f.finishedOn = finished;
 
-  const internal = obj(def?.['internalParameters'], `${D}/internalParameters`);
+  const internal = optObject(def?.['internalParameters'], `${D}/internalParameters`);
   const gh = internal?.['github'];
   const runId =
     (inv ? runIdFromInvocation(inv) : undefined) ??

@@ -1,5 +1,5 @@
-import { AttestError } from './errors.ts';
 import { isRecord } from './statement.parser.ts';
+import { fail, optString, optTime, PREDICATE } from './predicate-fields.ts';
 
 /**
  * OpenVEX predicate → facts.
@@ -31,23 +31,7 @@ export interface VexFacts {
   statements: VexStatementFacts[];
 }
 
-const P = '/predicate';
-
-function fail(msg: string, at: string): never {
-  throw new AttestError('PREDICATE_INVALID', msg, at);
-}
-function optStr(v: unknown, at: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') fail('must be a string', at);
-  return v;
-}
-function optTime(v: unknown, at: string): Date | undefined {
-  const s = optStr(v, at);
-  if (s === undefined) return undefined;
-  const d = new Date(s);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(d.getTime())) fail('must be an RFC 3339 timestamp', at);
-  return d;
-}
+const P = PREDICATE;
 
 /** `"pkg:…"` (v0.0.x) or `{ "@id", identifiers: { purl } }` (v0.2.0) → identifiers. */
 function componentIds(v: unknown, at: string): string[] {
@@ -60,11 +44,11 @@ function componentIds(v: unknown, at: string): string[] {
       return;
     }
     if (!isRecord(c)) fail('must be a string or an object', `${at}/${i}`);
-    const id = optStr(c['@id'], `${at}/${i}/@id`);
+    const id = optString(c['@id'], `${at}/${i}/@id`);
     if (id) out.add(id);
     const ids = c['identifiers'];
     if (isRecord(ids)) {
-      const purl = optStr(ids['purl'], `${at}/${i}/identifiers/purl`);
+      const purl = optString(ids['purl'], `${at}/${i}/identifiers/purl`);
       if (purl) out.add(purl);
     }
   });
@@ -84,7 +68,7 @@ export function toVexFacts(predicate: unknown): VexFacts {
     let aliases: string[] = [];
     if (typeof v === 'string') vulnerability = v;
     else if (isRecord(v)) {
-      vulnerability = optStr(v['name'], `${S}/vulnerability/name`) ?? optStr(v['@id'], `${S}/vulnerability/@id`);
+      vulnerability = optString(v['name'], `${S}/vulnerability/name`) ?? optString(v['@id'], `${S}/vulnerability/@id`);
       const a = v['aliases'];
       if (Array.isArray(a)) aliases = a.filter((x): x is string => typeof x === 'string');
     }
@@ -103,9 +87,9 @@ export function toVexFacts(predicate: unknown): VexFacts {
       });
     }
     const out: VexStatementFacts = { vulnerability, aliases, products, subcomponents: [...subcomponents], status: status as VexStatus };
-    const justification = optStr(s['justification'], `${S}/justification`);
-    const impact = optStr(s['impact_statement'], `${S}/impact_statement`);
-    const action = optStr(s['action_statement'], `${S}/action_statement`);
+    const justification = optString(s['justification'], `${S}/justification`);
+    const impact = optString(s['impact_statement'], `${S}/impact_statement`);
+    const action = optString(s['action_statement'], `${S}/action_statement`);
     const ts = optTime(s['timestamp'], `${S}/timestamp`) ?? docTime;
     if (justification !== undefined) out.justification = justification;
     if (impact !== undefined) out.impactStatement = impact;
@@ -114,8 +98,8 @@ export function toVexFacts(predicate: unknown): VexFacts {
     return out;
   });
   const out: VexFacts = { statements };
-  const id = optStr(predicate['@id'], `${P}/@id`);
-  const author = optStr(predicate['author'], `${P}/author`);
+  const id = optString(predicate['@id'], `${P}/@id`);
+  const author = optString(predicate['author'], `${P}/author`);
   if (id !== undefined) out.documentId = id;
   if (author !== undefined) out.author = author;
   if (docTime !== undefined) out.timestamp = docTime;

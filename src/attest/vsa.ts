@@ -1,5 +1,5 @@
-import { AttestError } from './errors.ts';
 import { isRecord } from './statement.parser.ts';
+import { fail, optString, PREDICATE } from './predicate-fields.ts';
 
 /**
  * SLSA Verification Summary Attestation v1 → facts.
@@ -19,25 +19,16 @@ export interface VsaFacts {
   slsaVersion?: string;
 }
 
-const P = '/predicate';
-
-function fail(msg: string, at: string): never {
-  throw new AttestError('PREDICATE_INVALID', msg, at);
-}
-function optStr(v: unknown, at: string): string | undefined {
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') fail('must be a string', at);
-  return v;
-}
+const P = PREDICATE;
 
 export function toVsaFacts(predicate: unknown): VsaFacts {
   if (!isRecord(predicate)) fail('must be an object', P);
   const verifier = predicate['verifier'];
   if (!isRecord(verifier)) fail('verifier is required', `${P}/verifier`);
-  const verifierId = optStr(verifier['id'], `${P}/verifier/id`);
+  const verifierId = optString(verifier['id'], `${P}/verifier/id`);
   if (!verifierId) fail('verifier.id is required', `${P}/verifier/id`);
 
-  const verificationResult = optStr(predicate['verificationResult'], `${P}/verificationResult`);
+  const verificationResult = optString(predicate['verificationResult'], `${P}/verificationResult`);
   if (verificationResult !== 'PASSED' && verificationResult !== 'FAILED') {
     fail('verificationResult must be PASSED or FAILED', `${P}/verificationResult`);
   }
@@ -47,21 +38,21 @@ export function toVsaFacts(predicate: unknown): VsaFacts {
   }
 
   const out: VsaFacts = { verifierId, verificationResult, verifiedLevels: [...levels] };
-  const tv = optStr(predicate['timeVerified'], `${P}/timeVerified`);
+  const tv = optString(predicate['timeVerified'], `${P}/timeVerified`);
   if (tv !== undefined) {
     const d = new Date(tv);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(tv) || Number.isNaN(d.getTime())) fail('must be an RFC 3339 timestamp', `${P}/timeVerified`);
     out.timeVerified = d;
   }
-  const resourceUri = optStr(predicate['resourceUri'], `${P}/resourceUri`);
+  const resourceUri = optString(predicate['resourceUri'], `${P}/resourceUri`);
   if (resourceUri !== undefined) out.resourceUri = resourceUri;
   const policy = predicate['policy'];
   if (policy !== undefined) {
     if (!isRecord(policy)) fail('must be an object', `${P}/policy`);
-    const uri = optStr(policy['uri'], `${P}/policy/uri`);
+    const uri = optString(policy['uri'], `${P}/policy/uri`);
     if (uri !== undefined) out.policyUri = uri;
   }
-  const slsaVersion = optStr(predicate['slsaVersion'], `${P}/slsaVersion`);
+  const slsaVersion = optString(predicate['slsaVersion'], `${P}/slsaVersion`);
   if (slsaVersion !== undefined) out.slsaVersion = slsaVersion;
   return out;
 }

@@ -14,34 +14,17 @@ export interface UsageCursor { key: string; digest: string; sbom: string }
 
 const CANDIDATE_COLUMNS = `id, key, purl, type, name, version, qualifiers, version_key AS "versionKey"`;
 
-export class UsageRepository {
-  constructor(private readonly db: Database) {}
-
-  /** Index: component_package_version_idx (package_key, version_key) — a range scan. */
-  async candidatesByPackage(packageKey: string, lowKey: string | null, highKey: string | null): Promise<CandidateComponent[]> {
-    const { rows } = await this.db.pool.query<CandidateComponent>(
-      `SELECT ${CANDIDATE_COLUMNS} FROM component
+/**
+ * The where-used statements, in one reviewed place; bench/usage.bench.ts runs EXPLAIN (ANALYZE,
+ * BUFFERS) on these same strings. Indexes they rely on are named at each method.
+ */
+export const USAGE_SQL = {
+  candidatesByPackage: `SELECT ${CANDIDATE_COLUMNS} FROM component
        WHERE package_key = $1
          AND (version_key IS NULL
               OR (($2::text IS NULL OR version_key >= $2) AND ($3::text IS NULL OR version_key <= $3)))`,
-      [packageKey, lowKey, highKey],
-    );
-    return rows;
-  }
-
-  /** Index: component_name_lower_idx. Across ecosystems, and components without purls. */
-  async candidatesByName(name: string): Promise<CandidateComponent[]> {
-    const { rows } = await this.db.pool.query<CandidateComponent>(
-      `SELECT ${CANDIDATE_COLUMNS} FROM component WHERE name_lower = lower($1)`,
-      [name],
-    );
-    return rows;
-  }
-
-  /** Index: sbom_component_component_idx (component_id, sbom_id), then primary keys. */
-  async totals(componentIds: string[]): Promise<{ components: number; artifacts: number; services: number; hits: number }> {
-    const { rows } = await this.db.pool.query<{ components: string; artifacts: string; services: string; hits: string }>(
-      `WITH hits AS (
+  candidatesByName: `SELECT ${CANDIDATE_COLUMNS} FROM component WHERE name_lower = lower($1)`,
+  totals: `WITH hits AS (
          SELECT sc.component_id, sa.artifact_id
          FROM sbom_component sc
          LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
@@ -51,16 +34,7 @@ export class UsageRepository {
               (SELECT count(DISTINCT artifact_id) FROM hits) AS artifacts,
               (SELECT count(DISTINCT s.service_id) FROM artifact_service s WHERE s.artifact_id IN (SELECT artifact_id FROM hits)) AS services,
               (SELECT count(*) FROM hits) AS hits`,
-      [componentIds],
-    );
-    const r = rows[0]!;
-    return { components: Number(r.components), artifacts: Number(r.artifacts), services: Number(r.services), hits: Number(r.hits) };
-  }
-
-  /** One page in (component key, artifact digest, sbom id) order; keyset paging keeps pages stable. */
-  async page(componentIds: string[], after: UsageCursor | undefined, limit: number): Promise<UsageHit[]> {
-    const { rows } = await this.db.pool.query<UsageHit>(
-      `SELECT c.id AS "componentId", c.key AS "componentKey", c.purl, c.name, c.version,
+  page: `SELECT c.id AS "componentId", c.key AS "componentKey", c.purl, c.name, c.version,
               sc.sbom_id AS "sbomId", sc.direct, sc.depth,
               a.id AS "artifactId", a.digest AS "artifactDigest", a.name AS "artifactName"
        FROM component c
@@ -71,6 +45,61 @@ export class UsageRepository {
          AND ($2::text IS NULL OR (c.key, coalesce(a.digest, ''), sc.sbom_id::text) > ($2, $3, $4))
        ORDER BY c.key, coalesce(a.digest, ''), sc.sbom_id::text
        LIMIT $5`,
+  servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
+       WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
+  currentDeploymentsOf: `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
+       FROM deployment d JOIN service s ON s.id = d.service_id
+       WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
+  paths: `WITH RECURSIVE walk AS (
+         SELECT h.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, 0 AS step
+         FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS h(sbom_id, component_id, ord)
+         JOIN sbom_component sc ON sc.sbom_id = h.sbom_id AND sc.component_id = h.component_id
+         UNION ALL
+         SELECT w.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, w.step + 1
+         FROM walk w JOIN sbom_component sc ON sc.sbom_id = w.sbom_id AND sc.component_id = w.parent_component_id
+         WHERE w.step < 128
+       )
+       SELECT w.ord, w.step, coalesce(c.purl, c.name || coalesce('@' || c.version, '')) AS label, w.depth,
+              (SELECT coalesce(rc.purl, rc.name || coalesce('@' || rc.version, '')) FROM sbom s JOIN component rc ON rc.id = s.root_component_id WHERE s.id = w.sbom_id) AS root
+       FROM walk w JOIN component c ON c.id = w.component_id
+       ORDER BY w.ord, w.step DESC`,
+} as const;
+
+export class UsageRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Index: component_package_version_idx (package_key, version_key) — a range scan. */
+  async candidatesByPackage(packageKey: string, lowKey: string | null, highKey: string | null): Promise<CandidateComponent[]> {
+    const { rows } = await this.db.pool.query<CandidateComponent>(
+      USAGE_SQL.candidatesByPackage,
+      [packageKey, lowKey, highKey],
+    );
+    return rows;
+  }
+
+  /** Index: component_name_lower_idx. Across ecosystems, and components without purls. */
+  async candidatesByName(name: string): Promise<CandidateComponent[]> {
+    const { rows } = await this.db.pool.query<CandidateComponent>(
+      USAGE_SQL.candidatesByName,
+      [name],
+    );
+    return rows;
+  }
+
+  /** Index: sbom_component_component_idx (component_id, sbom_id), then primary keys. */
+  async totals(componentIds: string[]): Promise<{ components: number; artifacts: number; services: number; hits: number }> {
+    const { rows } = await this.db.pool.query<{ components: string; artifacts: string; services: string; hits: string }>(
+      USAGE_SQL.totals,
+      [componentIds],
+    );
+    const r = rows[0]!;
+    return { components: Number(r.components), artifacts: Number(r.artifacts), services: Number(r.services), hits: Number(r.hits) };
+  }
+
+  /** One page in (component key, artifact digest, sbom id) order; keyset paging keeps pages stable. */
+  async page(componentIds: string[], after: UsageCursor | undefined, limit: number): Promise<UsageHit[]> {
+    const { rows } = await this.db.pool.query<UsageHit>(
+      USAGE_SQL.page,
       [componentIds, after?.key ?? null, after?.digest ?? '', after?.sbom ?? '', limit],
     );
     return rows;
@@ -81,8 +110,7 @@ export class UsageRepository {
     const out = new Map<string, string[]>();
     if (!artifactIds.length) return out;
     const { rows } = await this.db.pool.query<{ artifactId: string; name: string }>(
-      `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
-       WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
+      USAGE_SQL.servicesOf,
       [artifactIds],
     );
     for (const r of rows) out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), r.name]);
@@ -94,9 +122,7 @@ export class UsageRepository {
     const out = new Map<string, Array<{ service: string; environment: string; since: Date }>>();
     if (!artifactIds.length) return out;
     const { rows } = await this.db.pool.query<{ artifactId: string; service: string; environment: string; since: Date }>(
-      `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
-       FROM deployment d JOIN service s ON s.id = d.service_id
-       WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
+      USAGE_SQL.currentDeploymentsOf,
       [artifactIds],
     );
     for (const r of rows) out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { service: r.service, environment: r.environment, since: r.since }]);
@@ -111,19 +137,7 @@ export class UsageRepository {
     const out = new Map<string, string[]>();
     if (!pairs.length) return out;
     const { rows } = await this.db.pool.query<{ ord: string; step: number; label: string; root: string | null; depth: number | null }>(
-      `WITH RECURSIVE walk AS (
-         SELECT h.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, 0 AS step
-         FROM unnest($1::uuid[], $2::bigint[]) WITH ORDINALITY AS h(sbom_id, component_id, ord)
-         JOIN sbom_component sc ON sc.sbom_id = h.sbom_id AND sc.component_id = h.component_id
-         UNION ALL
-         SELECT w.ord, sc.sbom_id, sc.component_id, sc.parent_component_id, sc.depth, w.step + 1
-         FROM walk w JOIN sbom_component sc ON sc.sbom_id = w.sbom_id AND sc.component_id = w.parent_component_id
-         WHERE w.step < 128
-       )
-       SELECT w.ord, w.step, coalesce(c.purl, c.name || coalesce('@' || c.version, '')) AS label, w.depth,
-              (SELECT coalesce(rc.purl, rc.name || coalesce('@' || rc.version, '')) FROM sbom s JOIN component rc ON rc.id = s.root_component_id WHERE s.id = w.sbom_id) AS root
-       FROM walk w JOIN component c ON c.id = w.component_id
-       ORDER BY w.ord, w.step DESC`,
+      USAGE_SQL.paths,
       [pairs.map((p) => p.sbomId), pairs.map((p) => p.componentId)],
     );
     const byOrd = new Map<string, { labels: string[]; root: string | null; reachable: boolean }>();

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import type { TestApp } from '../helpers/app.ts';
+import type { UsageMatch, UsageResult } from '../../src/search/usage.service.ts';
 
 export const dig = (pair: string) => `sha256:${pair.repeat(32)}`;
 
@@ -58,18 +59,9 @@ export async function ingestCorpus(t: TestApp): Promise<Map<string, string>> {
   return ids;
 }
 
-export interface Match {
-  component: string;
-  artifact: { digest: string; name?: string } | null;
-  sbom: string;
-  direct: boolean;
-  path?: string[];
-  services: string[];
-  deployments: unknown[];
-  unorderable?: boolean;
-  fuzzy?: boolean;
-}
-export interface Result { matches: Match[]; totals: { components: number; artifacts: number; services: number; matches: number }; unorderable: string[]; nextCursor?: string }
+// The service's own types: the tests assert on the contract the route returns.
+export type Match = UsageMatch;
+export type Result = UsageResult;
 
 export function usageClient(t: TestApp) {
   const get = (params: Record<string, string | number | undefined>, headers: Record<string, string> = {}) => {
