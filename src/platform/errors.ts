@@ -60,6 +60,9 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   TRUST_CONFIG_INVALID: 422,
   // 503: cannot decide / cannot serve now
   UNAVAILABLE: 503,
+  // The policy engine could not evaluate (inconsistent facts) or read its files: cannot decide.
+  EVALUATION_INVALID: 503,
+  POLICY_IO: 503,
   POLICY_UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
   NOT_READY: 503,
