@@ -13,7 +13,7 @@ import { buildApp } from '../src/app.ts';
 import { benchDatabase, percentile, withRatio, type BenchResult } from './harness.ts';
 
 const TOKEN = 'att_bench-admin-token';
-const DURATION = Number(process.env.BENCH_DECISION_SECONDS ?? 10);
+const DURATION = Number(process.env.BENCH_DECISION_SECONDS ?? 6);
 
 interface Cannon { requests: { average: number }; latency: { p99: number; p50: number; average: number }; non2xx: number; errors: number; '2xx': number; tool: string }
 
@@ -141,15 +141,25 @@ spec:
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
     const batchesBefore = app.decisions.audit.batches;
     const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
-    const real = await load(`${addr}/v1/decisions`, { method: 'POST', body, headers });
+    // Alternate the two servers (three rounds each) and keep the median round of each, so a
+    // noisy neighbour slowing one phase does not decide the ratio.
+    const reals: Cannon[] = [];
+    const bases: Cannon[] = [];
+    for (let round = 0; round < 3; round++) {
+      bases.push(await load(`${bareAddr}/v1/decisions`, { method: 'POST', body, headers }));
+      reals.push(await load(`${addr}/v1/decisions`, { method: 'POST', body, headers }));
+    }
+    const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
+    const real = [...reals].sort(byRps)[1]!;
+    const base = [...bases].sort(byRps)[1]!;
     const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
     const logged = afterRows[0]!.n - before[0]!.n;
+    const answered = reals.reduce((n, r) => n + r['2xx'], 0);
     const batches = app.decisions.audit.batches - batchesBefore;
-    const base = await load(`${bareAddr}/v1/decisions`, { method: 'POST', body, headers });
     await bare.close();
     results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `${real.tool}, ${DURATION} s; p50 ${real.latency.p50.toFixed(2)} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
     results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
-    results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${batches} group commits, ${(logged / Math.max(1, batches)).toFixed(1)} decisions per commit on average, largest batch ${app.decisions.audit.maxBatch}` });
+    results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${batches} group commits, ${(logged / Math.max(1, batches)).toFixed(1)} decisions per commit on average, largest batch ${app.decisions.audit.maxBatch}; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
   } finally {
     await app.close();
     await db.close();
