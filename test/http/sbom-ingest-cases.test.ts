@@ -103,3 +103,17 @@ test('without ?artifact the subject is taken from the document hashes', async ()
   assert.equal(res.statusCode, 201, res.body);
   assert.equal(res.json().subject.digest, `sha256:${hex}`);
 });
+
+test('concurrent uploads sharing components all commit, without deadlocks or duplicate components', async () => {
+  const docs = Array.from({ length: 6 }, (_, d) => cdx({
+    serialNumber: `urn:uuid:00000000-0000-4000-8000-00000000000${d}`,
+    // Overlapping component sets in different orders.
+    components: Array.from({ length: 300 }, (_, i) => (i * (d + 1)) % 300).map((i) => ({ type: 'library', 'bom-ref': `c${i}`, name: `shared-${i}`, version: '1.0.0', purl: `pkg:npm/shared-${i}@1.0.0` })),
+  }));
+  const results = await Promise.all(docs.map((doc) => up(doc)));
+  for (const r of results) assert.equal(r.statusCode, 201, r.body);
+  const { rows } = await t.db.pool.query("SELECT count(*)::int AS n FROM component WHERE name LIKE 'shared-%'");
+  assert.equal(rows[0].n, 300);
+  const again = await Promise.all(docs.map((doc) => up(doc)));
+  for (const r of again) assert.equal(r.statusCode, 200);
+});
