@@ -117,3 +117,31 @@ test('concurrent uploads sharing components all commit, without deadlocks or dup
   const again = await Promise.all(docs.map((doc) => up(doc)));
   for (const r of again) assert.equal(r.statusCode, 200);
 });
+
+test('the SPDX 2.3 specification example: subject from the described package, purls, relationships, files ignored', async () => {
+  const res = await up(file('sbom/spdx-spec/SPDXJSONExample-v2.3.excerpt.spdx.json'), 'application/spdx+json', `?artifact=sha256:${'5d'.repeat(32)}&service=spdx-example`);
+  assert.equal(res.statusCode, 201, res.body);
+  const r = res.json();
+  assert.equal(r.format, 'spdx');
+  assert.equal(r.specVersion, '2.3');
+  // documentDescribes names a file and a package; the package (glibc) is the subject.
+  assert.equal(r.subject.name, 'glibc');
+  // Commons Lang, Jena and Saxon; glibc is the root; files and the snippet are not components.
+  assert.equal(r.componentCount, 3);
+  const usage = async (q: string) => (await t.app.inject({ method: 'GET', url: `/v1/components/usage?${q}`, headers: t.auth() })).json();
+  const jena = await usage('purl=pkg:maven/org.apache.jena/apache-jena@3.12.0');
+  assert.equal(jena.matches.length, 1);
+  assert.equal(jena.matches[0].direct, false, 'nothing in the document links glibc to Jena');
+  const saxon = await usage('name=Saxon');
+  assert.equal(saxon.matches.length, 1);
+  assert.equal(saxon.matches[0].direct, true, 'glibc DYNAMIC_LINK Saxon');
+  assert.deepEqual(saxon.matches[0].path, ['glibc@2.11.1', 'Saxon@8.8']);
+  assert.equal((await usage('name=Apache Commons Lang')).matches.length, 1);
+});
+
+test('without ?artifact, the SPDX described package\'s SHA256 checksum is the subject', async () => {
+  const text = file('sbom/spdx-spec/SPDXJSONExample-v2.3.excerpt.spdx.json').toString('utf8').replace('"SPDX-Tools-v2.0"', '"SPDX-Tools-v2.0 (copy)"');
+  const res = await up(text, 'application/spdx+json');
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().subject.digest, 'sha256:11b6d3ee554eedf79299905a98f9b9a04e498210b59f15094c916c91d150efcd');
+});
