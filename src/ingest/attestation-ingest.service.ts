@@ -22,6 +22,18 @@ const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 /** Stored predicate type for a bundle that signs an artifact directly (no in-toto statement). */
 export const MESSAGE_SIGNATURE_TYPE = 'https://sigstore.dev/message-signature';
 
+/**
+ * A message-signature bundle signs an artifact's SHA-256 directly. At ingest we have no artifact,
+ * so the signature is verified over the digest the bundle carries: a digest the signature does not
+ * cover fails verification, so only a signed digest becomes the subject.
+ */
+function signedDigestOf(bundle: Record<string, unknown>): { artifact: { digest: string } } | Record<string, never> {
+  const md = (bundle.messageSignature as { messageDigest?: { algorithm?: unknown; digest?: unknown } } | undefined)?.messageDigest;
+  if (md?.algorithm !== 'SHA2_256' || typeof md.digest !== 'string') return {};
+  const hex = Buffer.from(md.digest, 'base64').toString('hex');
+  return hex.length === 64 ? { artifact: { digest: `sha256:${hex}` } } : {};
+}
+
 export class AttestationRejected extends AppError<'STATEMENT_INVALID' | 'DOCUMENT_KIND_CONFLICT'> {}
 
 export interface AttestationResponse {
@@ -80,7 +92,7 @@ export class AttestationIngestService {
     return splitEnvelopes(bytes).map((env) => {
       let verified: Verified;
       try {
-        verified = env.form === 'bundle' ? verifyBundle(trust, env.json) : verifyDsseEnvelope(trust, env.json);
+        verified = env.form === 'bundle' ? verifyBundle(trust, env.json, signedDigestOf(env.json)) : verifyDsseEnvelope(trust, env.json);
       } catch (err) {
         if (err instanceof VerifyError) {
           this.opts.metrics?.verifyFailures.inc({ code: err.code });
