@@ -124,3 +124,14 @@ test('trust reloads without a restart: a removed key stops verifying', async () 
   assert.equal(bad.statusCode, 422);
   assert.equal(bad.json().code, 'TRUST_CONFIG_INVALID');
 });
+
+test('keyed Sigstore bundles (publicKey hint) verify with the configured key of that name', async () => {
+  writeTrust(['release-p256', 'release-ed25519']);
+  assert.equal((await t.app.inject({ method: 'POST', url: '/v1/admin/reload', headers: t.auth() })).statusCode, 200);
+  for (const [file, name] of [['keyed-p256.sigstore.json', 'release-p256'], ['keyed-ed25519.sigstore.json', 'release-ed25519']] as const) {
+    const res = await post(readFileSync(`${FIX}${file}`));
+    assert.ok([200, 201].includes(res.statusCode), `${file}: ${res.body}`);
+    assert.equal(res.json().signer.kind, 'key');
+    assert.equal(res.json().signer.keyName, name);
+  }
+});
