@@ -83,10 +83,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     const scope = (r.config as { scope?: string } | undefined)?.scope ?? 'public';
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) routeTable.push({ method: m, url: r.url, scope });
   });
-  app.addHook('onRequest', async (request, reply) => { reply.header('x-request-id', request.id); });
-  app.addHook('onResponse', async (request, reply) => {
+  // Callback-style hooks: they run on every request, and need no promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-request-id', request.id);
+    done();
+  });
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
 
   if (changeFeed) {
