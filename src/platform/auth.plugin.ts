@@ -42,15 +42,20 @@ export const authPlugin = fp<AuthOptions>(
       throw new Error(`route ${route.method} ${route.url} declares no scope (config.scope)`);
     });
 
-    async function authenticate(request: FastifyRequest): Promise<Principal> {
+    function bearer(request: FastifyRequest): string {
       const header = request.headers.authorization;
       const m = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
       if (!m?.[1]) throw new AuthError('UNAUTHENTICATED', 'A bearer token is required (Authorization: Bearer <token>).');
-      const token = m[1];
-      // Verified tokens are remembered in memory for `ttl` (never persisted unhashed), so the hot
-      // path does neither a hash nor a query.
-      const cached = cache.get(token);
-      if (cached && cached.until > Date.now()) return cached.principal;
+      return m[1];
+    }
+
+    /** Verified tokens are remembered in memory for `ttl` (never persisted unhashed). */
+    function cached(token: string): Principal | undefined {
+      const c = cache.get(token);
+      return c && c.until > Date.now() ? c.principal : undefined;
+    }
+
+    async function authenticate(token: string): Promise<Principal> {
       const hash = hashToken(token);
       let principal: Principal;
       if (adminHash && timingSafeEqual(Buffer.from(hash, 'hex'), adminHash)) {
@@ -65,12 +70,30 @@ export const authPlugin = fp<AuthOptions>(
       return principal;
     }
 
-    app.addHook('onRequest', async (request) => {
-      const scope = (request.routeOptions.config as { scope?: RouteScope } | undefined)?.scope;
-      if (!scope || scope === 'public') return;
-      const principal = await authenticate(request);
+    function admit(request: FastifyRequest, principal: Principal, scope: Exclude<RouteScope, 'public'>): void {
       if (!grants(principal.scopes, scope)) throw new AuthError('FORBIDDEN', `This route needs the '${scope}' scope.`);
       request.principal = principal;
+    }
+
+    // Callback style: a known token is admitted synchronously; only a new one waits for a lookup.
+    app.addHook('onRequest', (request, _reply, done) => {
+      const scope = (request.routeOptions.config as { scope?: RouteScope } | undefined)?.scope;
+      if (!scope || scope === 'public') return done();
+      let token: string;
+      try {
+        token = bearer(request);
+        const known = cached(token);
+        if (known) {
+          admit(request, known, scope);
+          return done();
+        }
+      } catch (err) {
+        return done(err as Error);
+      }
+      authenticate(token).then((p) => {
+        admit(request, p, scope);
+        done();
+      }).catch((err: Error) => done(err));
     });
   },
   { name: 'auth', dependencies: ['problem'] },
