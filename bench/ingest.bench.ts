@@ -175,7 +175,7 @@ export async function runIngestBench(): Promise<BenchResult[]> {
         try {
           const documentId = await repo.insertDocument(client, digest, 'sbom', CT, bytes);
           return await repo.insertSbom(client, documentId!, {
-            documentDigest: digest, mediaType: CT, content: bytes, format: inv.format, encoding: inv.encoding, specVersion: inv.specVersion,
+            format: inv.format, encoding: inv.encoding, specVersion: inv.specVersion,
             serialNumber: inv.serialNumber, name: inv.name, subject: inv.subject, artifactDigests: [...new Set(inv.subject?.digests ?? [])],
             assembled: asm, findings: [],
           });

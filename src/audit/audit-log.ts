@@ -21,7 +21,7 @@ function chain(head: string, bodies: string[]): string[] {
   return out;
 }
 
-/** The parameters of attestant_audit_append: indexed columns, then the canonical bodies (one JSON array). */
+/** The parameters of attestant_audit_append: indexed columns, then the bodies (one JSON array). */
 function appendArgs(entries: AuditEntry[]): { args: unknown[]; bodies: string[] } {
   const at: Date[] = [], kind: string[] = [], actor: (string | null)[] = [], subject: (string | null)[] = [], bodies: string[] = [];
   for (const e of entries) {
@@ -42,29 +42,26 @@ interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown)
 
 export class AuditLog {
   private queue: Pending[] = [];
-  private flushing = 0;
+  private flushing = false;
   /** Largest batch and number of batches (the benchmark reports them). */
   maxBatch = 0;
   batches = 0;
   /** The chain head this process last wrote; lets the database skip re-hashing (fast path). */
   private head: string | undefined;
 
-  /**
-   * `concurrency` flushes may be in flight. One is best measured here: a second flush starts as
-   * soon as any request arrives and so halves the batches instead of overlapping them.
-   */
-  constructor(private readonly pool: pg.Pool, private readonly concurrency = 1) {}
+  // One flush at a time: a second lane was measured to halve the batches instead of overlapping them.
+  constructor(private readonly pool: pg.Pool) {}
 
   /** Resolves once the entry is committed. */
   append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      if (this.flushing < this.concurrency) void this.flush();
+      if (!this.flushing) void this.flush();
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing++;
+    this.flushing = true;
     while (this.queue.length > 0) {
       const batch = this.queue;
       this.queue = [];
@@ -82,6 +79,6 @@ export class AuditLog {
         for (const p of batch) p.reject(err);
       }
     }
-    this.flushing--;
+    this.flushing = false;
   }
 }

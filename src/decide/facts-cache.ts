@@ -9,7 +9,7 @@ export class FactsCache {
   /** Bumped on every invalidation so a load that started before it is not cached after it. */
   private generation = 0;
   private trusted = false;
-  hits = 0;
+  /** Loads started (the coalescing test reads it). */
   misses = 0;
 
   constructor(private readonly load: (digest: string) => Promise<ArtifactFacts>, private readonly maxEntries = 50_000) {}
@@ -17,10 +17,7 @@ export class FactsCache {
   async get(digest: string): Promise<ArtifactFacts> {
     if (this.trusted) {
       const hit = this.entries.get(digest);
-      if (hit) {
-        this.hits++;
-        return hit;
-      }
+      if (hit) return hit;
     }
     const pending = this.inflight.get(digest);
     if (pending) return pending;

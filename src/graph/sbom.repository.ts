@@ -22,9 +22,6 @@ export interface StoredSbomSummary {
 }
 
 export interface NewSbom {
-  documentDigest: string;
-  mediaType: string | undefined;
-  content: Buffer;
   format: string;
   encoding: string;
   specVersion: string;

@@ -147,7 +147,6 @@ export class AttestationIngestService {
         const sb = sbomPrepared[i];
         if (sb) {
           await this.sboms.insertSbom(client, docId, {
-            documentDigest: digest, mediaType: 'application/json', content: req.bytes,
             format: sb.inventory.format, encoding: sb.inventory.encoding, specVersion: sb.inventory.specVersion,
             serialNumber: sb.inventory.serialNumber, name: sb.inventory.name, subject: sb.inventory.subject,
             artifactDigests: p.subjects.map((s) => s.digest), service: req.service,

@@ -95,7 +95,6 @@ export class SbomIngestService {
       const documentId = await this.repo.insertDocument(client, digest, 'sbom', req.contentType, req.bytes);
       if (!documentId) return undefined; // lost a race with the same bytes: fall through to duplicate
       const sbomId = await this.repo.insertSbom(client, documentId, {
-        documentDigest: digest, mediaType: req.contentType, content: req.bytes,
         format: inventory.format, encoding: inventory.encoding, specVersion: inventory.specVersion,
         serialNumber: inventory.serialNumber, name: inventory.name,
         subject: inventory.subject, artifactDigests, artifactName: req.name, service: req.service,

@@ -1,22 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { VerifyError } from './error.ts';
 import { IN_TOTO_PAYLOAD_TYPE, toSha256Hex, verifySubject } from './intoto.ts';
+import { verifyCode as code } from './test-support.ts';
 
 const artifact = Buffer.from('hello');
 const hex = createHash('sha256').update(artifact).digest('hex');
 const statement = (digests: unknown[]): Buffer => Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: digests.map((d) => ({ name: 'x', digest: d })) }));
-const code = (fn: () => void): string => {
-  try {
-    fn();
-    return 'OK';
-  } catch (e) {
-    assert.ok(e instanceof VerifyError);
-    return e.code;
-  }
-};
-
 test('toSha256Hex: bytes and sha256:<hex>, upper case normalized', () => {
   assert.equal(toSha256Hex(artifact), hex);
   assert.equal(toSha256Hex({ digest: `sha256:${hex.toUpperCase()}` }), hex);

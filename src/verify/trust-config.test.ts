@@ -4,10 +4,10 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { VerifyError } from './error.ts';
 import { publicGoodTrustedRoot } from './public-good.ts';
 import { readTrustSource } from './trust-config.ts';
 import { buildTrust } from './trust.ts';
+import { verifyCode as code } from './test-support.ts';
 
 function withDir(fn: (dir: string) => void): void {
   const dir = mkdtempSync(join(tmpdir(), 'attestant-trust-'));
@@ -17,16 +17,6 @@ function withDir(fn: (dir: string) => void): void {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-
-const code = (fn: () => unknown): string => {
-  try {
-    fn();
-    return 'OK';
-  } catch (e) {
-    assert.ok(e instanceof VerifyError);
-    return e.code;
-  }
-};
 
 test('no config: public-good only', () => {
   assert.deepEqual(readTrustSource(), { publicGood: true, trustedRoots: [], keys: [] });

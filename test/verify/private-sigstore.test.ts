@@ -5,7 +5,8 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { buildTrust, verifyBundle, verifyDsseEnvelope, VerifyError, type Trust, type VerifyErrorCode, type VerifyOptions } from '../../src/verify/index.ts';
+import { buildTrust, verifyBundle, verifyDsseEnvelope, type Trust, type VerifyErrorCode, type VerifyOptions } from '../../src/verify/index.ts';
+import { verifyCode as code } from '../../src/verify/test-support.ts';
 
 const DIR = fileURLToPath(new URL('../fixtures/private-sigstore/', import.meta.url));
 const CONFORMANCE = fileURLToPath(new URL('../fixtures/sigstore-conformance/', import.meta.url));
@@ -26,16 +27,6 @@ const trust = buildTrust({
     { name: 'other', pem: text('other-p256.pub') },
   ],
 });
-
-function code(fn: () => unknown): VerifyErrorCode | 'OK' {
-  try {
-    fn();
-    return 'OK';
-  } catch (err) {
-    if (err instanceof VerifyError) return err.code;
-    throw err;
-  }
-}
 
 /** Flips one bit of the byte at `at` (negative: from the end) of a base64 field. */
 function flipB64(value: string, at: number): string {
