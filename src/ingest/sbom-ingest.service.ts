@@ -33,7 +33,7 @@ export interface SbomIngestResponse {
 
 export class SbomRejected extends AppError<'SBOM_SCHEMA_INVALID'> {}
 
-function toResponse(s: StoredSbomSummary): SbomIngestResponse {
+function toResponse(s: Omit<StoredSbomSummary, 'documentId' | 'encoding' | 'subjectVersion'>): SbomIngestResponse {
   const subject: SbomIngestResponse['subject'] = {};
   if (s.subjectDigest) subject.digest = s.subjectDigest;
   if (s.subjectName) subject.name = s.subjectName;
@@ -111,8 +111,15 @@ export class SbomIngestService {
     }
     this.onArtifacts(artifactDigests);
     this.metrics?.ingests.inc({ kind: 'sbom', result: 'created' });
-    const stored = await this.repo.findById(result);
-    return { created: true, body: toResponse(stored!) };
+    // Everything the response says is known here; no need to read it back.
+    return {
+      created: true,
+      body: toResponse({
+        id: result, digest, format: inventory.format, specVersion: inventory.specVersion,
+        subjectName: inventory.subject?.name ?? null, subjectPurl: inventory.subject?.purl ?? null,
+        subjectDigest: [...artifactDigests].sort()[0] ?? null, componentCount: assembled.memberships.length, findings,
+      }),
+    };
   }
 
   private async duplicate(existing: StoredSbomSummary, req: SbomIngestRequest): Promise<{ created: boolean; body: SbomIngestResponse }> {
