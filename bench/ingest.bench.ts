@@ -3,15 +3,14 @@
 // same bytes; and peak RSS while ingesting a ~50 MB SBOM (in a child process).
 //
 //   npm run bench -- ingest          (DATABASE_URL set: that server; unset: embedded PostgreSQL)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { benchDatabase, median, withRatio, type BenchResult } from './harness.ts';
 import { AUTH, benchApp, log, openBenchDb } from './bench-app.ts';
 import { generateCycloneDx, serialFor } from './sbom-generator.ts';
+import { measureServerIngestMemory } from './ingest-memory.ts';
 import * as sbom from '../src/sbom/index.ts';
 import type { DetectedKind, Inventory } from '../src/sbom/index.ts';
 
@@ -93,22 +92,6 @@ async function rawInsert(pool: pg.Pool, a: AssembledSbom, schema: 'public' | 'be
   } finally {
     client.release();
   }
-}
-
-function runChild(env: Record<string, string>): Promise<Record<string, number | undefined>> {
-  const root = fileURLToPath(new URL('..', import.meta.url));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/ingest-memory-child.ts'], {
-      cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => { out += String(d); });
-    child.on('error', reject);
-    child.on('exit', (code) => {
-      const line = out.trim().split('\n').pop() ?? '';
-      try { if (code !== 0) throw new Error(`exit ${code}`); resolve(JSON.parse(line)); } catch (e) { reject(new Error(`memory child failed (${(e as Error).message}): ${out}`)); }
-    });
-  });
 }
 
 export async function runIngestBench(): Promise<BenchResult[]> {
@@ -247,12 +230,11 @@ export async function runIngestBench(): Promise<BenchResult[]> {
         const file = join(dir, 'big.cdx.json');
         writeFileSync(file, big.bytes);
         log(`ingest: memory child ingesting ${(big.bytes.length / 1048576).toFixed(1)} MB (${n} components)`);
-        const r = await runChild({ BENCH_DB_URL: bdb.url, BENCH_SBOM_FILE: file });
-        if (r.status !== 201) throw new Error(`memory ingest answered ${r.status}`);
+        const r = await measureServerIngestMemory(bdb.url, file, CT);
         const peak = Math.max(r.sampledPeakRss ?? 0, r.hwmRss ?? 0);
         const mb = (x: number) => x / 1048576;
         const size = `${mb(r.sizeBytes!).toFixed(1)} MB SBOM (${n} components)`;
-        const detail = `sampled peak (10 ms, worker thread) ${mb(r.sampledPeakRss ?? 0).toFixed(0)} MB, kernel VmHWM ${r.hwmRss ? `${mb(r.hwmRss).toFixed(0)} MB` : 'n/a'}; ingest took ${r.ms!.toFixed(0)} ms`;
+        const detail = `the service process (bin/attestant.mjs serve) receiving the file over a socket; sampled peak (5 ms) ${mb(r.sampledPeakRss ?? 0).toFixed(0)} MB, kernel VmHWM ${r.hwmRss ? `${mb(r.hwmRss).toFixed(0)} MB` : 'n/a'}; ingest took ${r.ms!.toFixed(0)} ms`;
         results.push(withRatio({ name: `peak RSS ingesting a ${size}`, value: mb(peak), unit: 'MB', baseline: { name: 'RSS before ingest', value: mb(r.beforeRss!) }, note: detail }));
         results.push(withRatio({ name: '  peak RSS / document size', value: mb(peak), unit: 'MB', baseline: { name: 'document size', value: mb(r.sizeBytes!) }, target: 'ratio ≤4' }));
         results.push(withRatio({ name: '  RSS growth (peak − before) / document size', value: mb(peak - r.beforeRss!), unit: 'MB', baseline: { name: 'document size', value: mb(r.sizeBytes!) } }));

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The CLI runs the TypeScript sources through tsx (one code path for dev, tests and production;
-// Prisma 7's generated client is TypeScript with .ts imports).
-import { register } from 'tsx/esm/api';
+// The CLI and the service run the compiled bundle in dist/ (built by `npm ci`, see
+// scripts/build.mjs); when the sources changed since, it is rebuilt first (esbuild, well under a
+// second), so a checkout never runs stale code.
+import { buildDist, isFresh } from '../scripts/build.mjs';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+if (!isFresh()) await buildDist();
+const { main } = await import('../dist/attestant.js');
 process.exitCode = await main(process.argv.slice(2));

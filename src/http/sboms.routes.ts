@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { SbomIngestService } from '../ingest/sbom-ingest.service.ts';
-import { decodeBody, parseDigest } from '../ingest/body.ts';
+import { BodyError, parseDigest } from '../ingest/body.ts';
+import { SpooledBody } from '../ingest/body-spool.ts';
+import type { Readable } from 'node:stream';
 import { digestPattern, errorResponses } from './schemas.ts';
 
 const findingSchema = {
@@ -15,9 +17,10 @@ export const SBOM_CONTENT_TYPES = [
 ];
 
 export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomIngestService; strictDefault: boolean; bodyLimit: number }): Promise<void> {
-  // SBOMs are stored byte-exact and hashed, so this route takes the raw body whatever its type.
+  // SBOMs are stored byte-exact and hashed, so this route takes the raw body whatever its type,
+  // as a stream: the handler spools it (SpooledBody) instead of buffering up to 50 MB.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('*', (_req, payload, done) => done(null, payload));
 
   app.post<{ Querystring: { artifact?: string; name?: string; service?: string; strict?: boolean } }>('/v1/sboms', {
     config: { scope: 'ingest' },
@@ -44,18 +47,30 @@ export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomInge
       },
     },
   }, async (request, reply) => {
-    const raw = request.body as Buffer | undefined;
-    const bytes = decodeBody(raw ?? Buffer.alloc(0), request.headers['content-encoding'], opts.bodyLimit);
     const q = request.query;
-    const result = await opts.service.ingest({
-      bytes,
-      contentType: request.headers['content-type'],
-      artifact: q.artifact ? parseDigest(q.artifact, '/artifact') : undefined,
-      name: q.name,
-      service: q.service,
-      strict: q.strict ?? opts.strictDefault,
-      actor: request.principal?.name,
-    });
+    const artifact = q.artifact ? parseDigest(q.artifact, '/artifact') : undefined;
+    const declared = Number(request.headers['content-length']);
+    if (declared > opts.bodyLimit) {
+      (request.body as Readable | undefined)?.resume();
+      throw new BodyError('PAYLOAD_TOO_LARGE', 'The request body exceeds the configured limit (ATTESTANT_BODY_LIMIT).');
+    }
+    const body = request.body
+      ? await SpooledBody.fromStream(request.body as Readable, { contentEncoding: request.headers['content-encoding'], limit: opts.bodyLimit })
+      : SpooledBody.fromBuffer(Buffer.alloc(0));
+    let result;
+    try {
+      result = await opts.service.ingest({
+        body,
+        contentType: request.headers['content-type'],
+        artifact,
+        name: q.name,
+        service: q.service,
+        strict: q.strict ?? opts.strictDefault,
+        actor: request.principal?.name,
+      });
+    } finally {
+      await body.dispose();
+    }
     return reply.code(result.created ? 201 : 200).send(result.body);
   });
 }

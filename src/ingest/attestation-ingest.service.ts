@@ -15,7 +15,7 @@ import { SbomRepository } from '../graph/sbom.repository.ts';
 import { notifyArtifacts } from '../graph/change-feed.ts';
 import { splitEnvelopes } from './envelopes.ts';
 import { sha256Digest } from './body.ts';
-import { prepareSbom } from './sbom-ingest.service.ts';
+import { prepareSbom, writeComponentRows } from './sbom-ingest.service.ts';
 import type { TrustStore } from './trust-store.ts';
 
 const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -146,11 +146,12 @@ export class AttestationIngestService {
         });
         const sb = sbomPrepared[i];
         if (sb) {
+          const { graph, componentIds } = await writeComponentRows(client, sb.assembler);
           await this.sboms.insertSbom(client, docId, {
-            format: sb.inventory.format, encoding: sb.inventory.encoding, specVersion: sb.inventory.specVersion,
-            serialNumber: sb.inventory.serialNumber, name: sb.inventory.name, subject: sb.inventory.subject,
+            format: sb.header.format, encoding: sb.header.encoding, specVersion: sb.header.specVersion,
+            serialNumber: sb.header.serialNumber, name: sb.header.name, subject: sb.header.subject,
             artifactDigests: p.subjects.map((s) => s.digest), service: req.service,
-            assembled: sb.assembled, findings: sb.findings, attestationId,
+            graph, componentIds, findings: sb.findings, attestationId,
           });
         }
       }

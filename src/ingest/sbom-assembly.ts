@@ -1,7 +1,15 @@
-// Pure: turns a parsed Inventory into the rows the graph stores. Components are keyed by canonical
-// purl (or by name for components without a usable purl); duplicates within one SBOM collapse into
-// one membership (direct if any occurrence is direct, the shallowest path wins).
-import type { Finding, Inventory, InventoryComponent, Membership } from '../sbom/inventory.ts';
+// Pure: turns a document's graph, as a parser emits it, into the rows the graph stores. Components
+// are keyed by canonical purl (or by name for components without a usable purl); duplicates within
+// one SBOM collapse into one membership (direct if any occurrence is direct, the shallowest path
+// wins).
+//
+// Memory is what shapes this module: a 50 MB SBOM has 100k components and 250k edges. The
+// assembler keeps refs and rows as integers and hands component rows out in batches (takeRows) as
+// they accumulate, so the caller can write them and let them go; what stays is one map entry per
+// ref and per distinct row key, plus typed arrays.
+import type { Finding, Inventory, InventoryComponent, InventorySink, InventorySubject } from '../sbom/inventory.ts';
+import { computeRefDepths } from '../sbom/membership.ts';
+import { IntList } from '../sbom/int-list.ts';
 import { canonicalizePurl, versionSortKey } from '../purl/index.ts';
 
 export interface ComponentRow {
@@ -14,16 +22,6 @@ export interface ComponentRow {
   version: string | null;
   qualifiers: string | null;
   versionKey: string | null;
-}
-
-export interface MembershipRow { key: string; direct: boolean; depth: number | null; parentKey: string | null }
-
-export interface AssembledSbom {
-  components: ComponentRow[];
-  rootKey?: string;
-  memberships: MembershipRow[];
-  edges: Array<[string, string]>;
-  findings: Finding[];
 }
 
 function qualifierString(q: Record<string, string>): string | null {
@@ -59,63 +57,165 @@ export function componentRow(c: Pick<InventoryComponent, 'name' | 'group' | 'ver
   };
 }
 
-export function assembleSbom(inv: Inventory, memberships: Membership[]): AssembledSbom {
-  const findings: Finding[] = [];
-  const byKey = new Map<string, ComponentRow>();
-  const keyOfRef = new Map<string, string>();
+/** The SBOM's memberships and edges over row indices (the order rows were handed out by takeRows). */
+export interface AssembledGraph {
+  rowCount: number;
+  /** The subject's row, or -1 (no subject, or one without a name or purl). */
+  rootRow: number;
+  /** One membership per row except the root: row, direct, depth (-1: unreachable), parent row (-1: none). */
+  members: { row: Int32Array; direct: Uint8Array; depth: Int32Array; parent: Int32Array };
+  /** Distinct row → row edges. */
+  edges: { from: Int32Array; to: Int32Array };
+}
 
-  let rootKey: string | undefined;
-  if (inv.subject && (inv.subject.name || inv.subject.purl)) {
-    const row = componentRow({ ref: inv.subject.ref ?? '(subject)', name: inv.subject.name ?? '', version: inv.subject.version, purl: inv.subject.purl }, findings, inv.subject.pointer);
-    if (row.name) {
-      byKey.set(row.key, row);
-      rootKey = row.key;
-      if (inv.subject.ref) keyOfRef.set(inv.subject.ref, row.key);
-    }
-  }
-  for (const c of inv.components) {
-    const row = componentRow(c, findings, c.pointer);
-    if (!byKey.has(row.key)) byKey.set(row.key, row);
-    keyOfRef.set(c.ref, row.key);
-  }
+export class SbomAssembler implements InventorySink {
+  readonly findings: Finding[] = [];
+  readonly #refIndex = new Map<string, number>();
+  /** Per ref: its row, or -1 (edge-only refs, a subject without a row). */
+  readonly #refRow = new IntList();
+  readonly #nestedIn = new IntList();
+  readonly #components = new IntList();
+  readonly #edgeFrom = new IntList();
+  readonly #edgeTo = new IntList();
+  readonly #rowOfKey = new Map<string, number>();
+  #pending: ComponentRow[] = [];
+  #subjectRef = -1;
+  #rootRow = -1;
 
-  const member = new Map<string, MembershipRow>();
-  for (const m of memberships) {
-    const key = keyOfRef.get(m.ref);
-    if (!key || key === rootKey) continue;
-    const parentKey = m.parentRef ? keyOfRef.get(m.parentRef) ?? null : null;
-    const prior = member.get(key);
-    if (!prior) {
-      member.set(key, { key, direct: m.direct, depth: m.depth, parentKey: parentKey === key ? null : parentKey });
-      continue;
-    }
-    prior.direct ||= m.direct;
-    if (m.depth !== null && (prior.depth === null || m.depth < prior.depth)) {
-      prior.depth = m.depth;
-      prior.parentKey = parentKey === key ? null : parentKey;
-    }
-  }
-  // Every component is a member even if the graph does not reach it.
-  for (const c of inv.components) {
-    const key = keyOfRef.get(c.ref)!;
-    if (key !== rootKey && !member.has(key)) member.set(key, { key, direct: false, depth: null, parentKey: null });
+  get rowCount(): number {
+    return this.#rowOfKey.size;
   }
 
-  // Dedupe edges on integer pairs rather than concatenated key strings (a 100k-component SBOM
-  // has hundreds of thousands of edges).
-  const indexOfKey = new Map<string, number>();
-  let next = 0;
-  for (const k of byKey.keys()) indexOfKey.set(k, next++);
-  const edgeSet = new Set<number>();
-  const edges: Array<[string, string]> = [];
-  for (const [from, to] of inv.edges) {
-    const a = keyOfRef.get(from);
-    const b = keyOfRef.get(to);
-    if (!a || !b) continue;
-    const k = indexOfKey.get(a)! * next + indexOfKey.get(b)!;
-    if (edgeSet.has(k)) continue;
-    edgeSet.add(k);
-    edges.push([a, b]);
+  get pendingRows(): number {
+    return this.#pending.length;
   }
-  return { components: [...byKey.values()], rootKey, memberships: [...member.values()], edges, findings };
+
+  /** The rows created since the last call, in row-index order. */
+  takeRows(): ComponentRow[] {
+    const rows = this.#pending;
+    this.#pending = [];
+    return rows;
+  }
+
+  subject(s: InventorySubject): void {
+    if (s.ref !== undefined) this.#subjectRef = this.#ref(s.ref);
+    if (!s.name && !s.purl) return;
+    const row = componentRow({ ref: s.ref ?? '(subject)', name: s.name ?? '', version: s.version, purl: s.purl }, this.findings, s.pointer);
+    if (!row.name) return;
+    this.#rootRow = this.#row(row);
+    if (this.#subjectRef >= 0) this.#refRow.set(this.#subjectRef, this.#rootRow);
+  }
+
+  component(c: InventoryComponent): void {
+    const r = this.#ref(c.ref);
+    if (c.nestedIn !== undefined) this.#nestedIn.set(r, this.#ref(c.nestedIn));
+    this.#components.push(r);
+    this.#refRow.set(r, this.#row(componentRow(c, this.findings, c.pointer)));
+  }
+
+  edge(from: string, to: string): void {
+    this.#edgeFrom.push(this.#ref(from));
+    this.#edgeTo.push(this.#ref(to));
+  }
+
+  finish(): AssembledGraph {
+    const refRow = this.#refRow.view();
+    const { depth, parent } = computeRefDepths({
+      refCount: this.#refIndex.size, components: this.#components.view(), nestedIn: this.#nestedIn.view(),
+      edgeFrom: this.#edgeFrom.view(), edgeTo: this.#edgeTo.view(), subject: this.#subjectRef,
+    });
+    const rows = this.rowCount;
+    const root = this.#rootRow;
+    // Per row; -2 marks "not a member yet".
+    const mDepth = new Int32Array(rows).fill(-2);
+    const mDirect = new Uint8Array(rows);
+    const mParent = new Int32Array(rows).fill(-1);
+    for (const r of this.#components.view()) {
+      const row = refRow[r]!;
+      if (row === root) continue;
+      const d = depth[r]!;
+      const p = d > 1 ? parent[r]! : -1;
+      let parentRow = p >= 0 ? refRow[p]! : -1;
+      if (parentRow === row) parentRow = -1;
+      if (mDepth[row] === -2) {
+        mDepth[row] = d;
+        mDirect[row] = d === 1 ? 1 : 0;
+        mParent[row] = parentRow;
+        continue;
+      }
+      if (d === 1) mDirect[row] = 1;
+      if (d !== -1 && (mDepth[row] === -1 || d < mDepth[row]!)) {
+        mDepth[row] = d;
+        mParent[row] = parentRow;
+      }
+    }
+    const count = root >= 0 && mDepth[root] === -2 ? rows - 1 : rows;
+    const members = { row: new Int32Array(count), direct: new Uint8Array(count), depth: new Int32Array(count), parent: new Int32Array(count) };
+    let m = 0;
+    for (let row = 0; row < rows; row++) {
+      if (mDepth[row] === -2) continue;
+      members.row[m] = row;
+      members.direct[m] = mDirect[row]!;
+      members.depth[m] = mDepth[row]!;
+      members.parent[m] = mParent[row]!;
+      m++;
+    }
+    return { rowCount: rows, rootRow: root, members: { row: members.row.subarray(0, m), direct: members.direct.subarray(0, m), depth: members.depth.subarray(0, m), parent: members.parent.subarray(0, m) }, edges: this.#rowEdges(refRow, rows) };
+  }
+
+  /** Ref edges mapped to rows, de-duplicated by sorting pair codes (row pairs fit a double exactly). */
+  #rowEdges(refRow: Int32Array, rows: number): AssembledGraph['edges'] {
+    const from = this.#edgeFrom.view();
+    const to = this.#edgeTo.view();
+    const codes = new Float64Array(from.length);
+    let n = 0;
+    for (let k = 0; k < from.length; k++) {
+      const a = refRow[from[k]!]!;
+      const b = refRow[to[k]!]!;
+      if (a >= 0 && b >= 0) codes[n++] = a * rows + b;
+    }
+    const sorted = codes.subarray(0, n).sort();
+    const out = { from: new Int32Array(n), to: new Int32Array(n) };
+    let e = 0;
+    for (let k = 0; k < n; k++) {
+      const c = sorted[k]!;
+      if (k > 0 && c === sorted[k - 1]) continue;
+      out.from[e] = Math.floor(c / rows);
+      out.to[e] = c % rows;
+      e++;
+    }
+    return { from: out.from.subarray(0, e), to: out.to.subarray(0, e) };
+  }
+
+  #ref(ref: string): number {
+    let i = this.#refIndex.get(ref);
+    if (i === undefined) {
+      i = this.#refIndex.size;
+      this.#refIndex.set(ref, i);
+      this.#refRow.push(-1);
+      this.#nestedIn.push(-1);
+    }
+    return i;
+  }
+
+  #row(row: ComponentRow): number {
+    const existing = this.#rowOfKey.get(row.key);
+    if (existing !== undefined) return existing;
+    // The canonical purl is built by concatenation: a V8 rope of a dozen pieces, ~440 bytes for a
+    // 40-character key. Reading a character makes V8 flatten it in place (~90 bytes), which is
+    // what a map holding 100k keys for the whole ingest should keep.
+    row.key.charCodeAt(0);
+    const i = this.#rowOfKey.size;
+    this.#rowOfKey.set(row.key, i);
+    this.#pending.push(row);
+    return i;
+  }
+}
+
+/** Feeds a whole Inventory (XML, SPDX, attestation predicates) to an assembler. */
+export function assembleInventory(inv: Inventory, into: SbomAssembler = new SbomAssembler()): SbomAssembler {
+  if (inv.subject) into.subject(inv.subject);
+  for (const c of inv.components) into.component(c);
+  for (const [from, to] of inv.edges) into.edge(from, to);
+  return into;
 }

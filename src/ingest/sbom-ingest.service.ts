@@ -1,18 +1,22 @@
-// SBOM ingest: decode → parse (pure) → validate → assemble (pure) → one transaction.
+// SBOM ingest: spool → dedupe by digest → one transaction: read (parse, validate, assemble,
+// streaming for CycloneDX JSON) while component rows are written in batches → document, SBOM,
+// memberships, edges, audit. A schema-invalid document in strict mode rolls it all back.
+import type pg from 'pg';
 import type { Database } from '../platform/database.ts';
 import { withTransaction } from '../platform/database.ts';
 import { AppError } from '../platform/errors.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
-import { computeMemberships, parseSbomDocument, validateSbom, type Finding, type Inventory } from '../sbom/index.ts';
-import { SbomRepository, type StoredSbomSummary } from '../graph/sbom.repository.ts';
-import { assembleSbom } from './sbom-assembly.ts';
+import type { Finding, InventoryHeader } from '../sbom/index.ts';
+import { ComponentRowWriter, SbomRepository, type StoredSbomSummary } from '../graph/sbom.repository.ts';
+import { SbomAssembler } from './sbom-assembly.ts';
 import { notifyArtifacts } from '../graph/change-feed.ts';
+import { SpooledBody } from './body-spool.ts';
+import { readSbom } from './sbom-reader.ts';
 import { collectGarbage } from '../platform/gc.ts';
-import { sha256Digest } from './body.ts';
 
 export interface SbomIngestRequest {
-  bytes: Buffer;
+  body: SpooledBody;
   contentType?: string;
   artifact?: string;
   name?: string;
@@ -41,37 +45,51 @@ function toResponse(s: Omit<StoredSbomSummary, 'documentId' | 'encoding' | 'subj
   return { id: s.id, digest: s.digest, format: s.format, specVersion: s.specVersion, subject, componentCount: s.componentCount, warnings: s.findings };
 }
 
-/** From this size on, ingest reclaims each phase's garbage before the next phase allocates. */
-const LARGE_DOCUMENT_BYTES = 8 * 1024 * 1024;
-
-/** What ingest keeps of a parsed SBOM: its header and the assembled rows, not the document tree. */
+/** A parsed SBOM whose component rows are still in its assembler (nothing written yet). */
 export interface PreparedSbom {
-  inventory: Omit<Inventory, 'components' | 'edges'>;
+  header: InventoryHeader;
   findings: Finding[];
-  assembled: ReturnType<typeof assembleSbom>;
+  assembler: SbomAssembler;
+}
+
+function throwIfStrict(strict: boolean, header: InventoryHeader, schemaFindings: Finding[]): void {
+  if (strict && schemaFindings.some((f) => f.code !== 'SCHEMA_UNAVAILABLE')) {
+    throw new SbomRejected('SBOM_SCHEMA_INVALID', `The document breaks the ${header.format} ${header.specVersion} schema (${schemaFindings.length} violations).`, { errors: schemaFindings });
+  }
+}
+
+/** The whole read, before any transaction: for SBOM predicates of attestations (small, in memory). */
+export async function prepareSbom(bytes: Buffer, contentType: string | undefined, strict: boolean): Promise<PreparedSbom> {
+  const assembler = new SbomAssembler();
+  const { header, schemaFindings } = await readSbom(SpooledBody.fromBuffer(bytes), assembler, { contentType });
+  throwIfStrict(strict, header, schemaFindings);
+  return { header, findings: [...header.findings, ...schemaFindings, ...assembler.findings], assembler };
+}
+
+/** Writes a prepared SBOM's rows; returns what insertSbom needs besides the header. */
+export async function writeComponentRows(client: pg.ClientBase, assembler: SbomAssembler, writer = new ComponentRowWriter(client)): Promise<{ graph: ReturnType<SbomAssembler['finish']>; componentIds: Float64Array }> {
+  await writer.write(assembler.takeRows());
+  return { graph: assembler.finish(), componentIds: writer.ids };
 }
 
 /**
- * Pure part of ingest, shared with SBOM predicates of attestations. Memory: the parsed JSON tree
- * and the inventory's component list become garbage as soon as they are used, so the SQL phase
- * holds only the rows it writes (the largest live objects of a 50 MB upload).
+ * Passes chunks through, collecting garbage every few megabytes: each chunk becomes a hex string
+ * and a socket buffer, off-heap garbage V8 would otherwise let pile up to tens of megabytes.
  */
-export async function prepareSbom(bytes: Buffer, contentType: string | undefined, strict: boolean): Promise<PreparedSbom> {
-  // The request's chunks were just concatenated into `bytes`: reclaim them before parsing.
-  if (bytes.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
-  let doc: ReturnType<typeof parseSbomDocument> | undefined = parseSbomDocument(bytes, contentType);
-  const { inventory, kind } = doc;
-  const schemaFindings = await validateSbom(kind, inventory.specVersion, bytes, doc.parsed);
-  doc = undefined;
-  if (bytes.length >= LARGE_DOCUMENT_BYTES) collectGarbage();
-  if (strict && schemaFindings.some((f) => f.code !== 'SCHEMA_UNAVAILABLE')) {
-    throw new SbomRejected('SBOM_SCHEMA_INVALID', `The document breaks the ${inventory.format} ${inventory.specVersion} schema (${schemaFindings.length} violations).`, { errors: schemaFindings });
+async function* reclaiming(chunks: AsyncIterable<Buffer>, everyBytes = 4 * 1024 * 1024): AsyncGenerator<Buffer> {
+  let since = 0;
+  for await (const chunk of chunks) {
+    yield chunk;
+    since += chunk.length;
+    if (since >= everyBytes) {
+      since = 0;
+      collectGarbage();
+    }
   }
-  const assembled = assembleSbom(inventory, computeMemberships(inventory));
-  const { components: _components, edges: _edges, ...header } = inventory;
-  if (bytes.length >= LARGE_DOCUMENT_BYTES) queueMicrotask(collectGarbage);
-  return { inventory: header, findings: [...inventory.findings, ...schemaFindings, ...assembled.findings], assembled };
 }
+
+/** Thrown inside the transaction when another upload stored the same bytes first: roll back, answer as a duplicate. */
+class LostDocumentRace extends Error {}
 
 export class SbomIngestService {
   private readonly repo: SbomRepository;
@@ -85,41 +103,76 @@ export class SbomIngestService {
   }
 
   async ingest(req: SbomIngestRequest): Promise<{ created: boolean; body: SbomIngestResponse }> {
-    const digest = sha256Digest(req.bytes);
+    const { body } = req;
+    const digest = body.digest;
     const existing = await this.repo.findByDocumentDigest(digest);
     if (existing) return this.duplicate(existing, req);
 
-    const { inventory, findings, assembled } = await prepareSbom(req.bytes, req.contentType, req.strict);
-    const artifactDigests = req.artifact ? [req.artifact] : [...new Set(inventory.subject?.digests ?? [])];
-    const result = await withTransaction(this.db.pool, async (client) => {
-      const documentId = await this.repo.insertDocument(client, digest, 'sbom', req.contentType, req.bytes);
-      if (!documentId) return undefined; // lost a race with the same bytes: fall through to duplicate
-      const sbomId = await this.repo.insertSbom(client, documentId, {
-        format: inventory.format, encoding: inventory.encoding, specVersion: inventory.specVersion,
-        serialNumber: inventory.serialNumber, name: inventory.name,
-        subject: inventory.subject, artifactDigests, artifactName: req.name, service: req.service,
-        assembled, findings,
-      });
-      await notifyArtifacts(client, artifactDigests);
-      await appendAuditEvents(client, [{ kind: 'sbom.ingested', actor: req.actor, subject: digest, payload: { sbomId, artifacts: artifactDigests, service: req.service ?? null, components: assembled.memberships.length } }]);
-      return sbomId;
-    });
-    if (result === undefined) {
+    let stored: { sbomId: string; header: InventoryHeader; findings: Finding[]; artifactDigests: string[]; componentCount: number };
+    try {
+      stored = await this.#store(req);
+    } catch (err) {
+      if (!(err instanceof LostDocumentRace)) throw err;
       const raced = await this.repo.findByDocumentDigest(digest);
       if (raced) return this.duplicate(raced, req);
       throw new Error('document insert conflicted but no SBOM is stored');
     }
+    const { sbomId, header, findings, artifactDigests, componentCount } = stored;
     this.onArtifacts(artifactDigests);
     this.metrics?.ingests.inc({ kind: 'sbom', result: 'created' });
     // Everything the response says is known here; no need to read it back.
     return {
       created: true,
       body: toResponse({
-        id: result, digest, format: inventory.format, specVersion: inventory.specVersion,
-        subjectName: inventory.subject?.name ?? null, subjectPurl: inventory.subject?.purl ?? null,
-        subjectDigest: [...artifactDigests].sort()[0] ?? null, componentCount: assembled.memberships.length, findings,
+        id: sbomId, digest, format: header.format, specVersion: header.specVersion,
+        subjectName: header.subject?.name ?? null, subjectPurl: header.subject?.purl ?? null,
+        subjectDigest: [...artifactDigests].sort()[0] ?? null, componentCount, findings,
       }),
     };
+  }
+
+  /**
+   * One transaction. Component rows are written while the document is still being read, so a
+   * 100k-component SBOM never holds all its rows; a deadlock with a concurrent ingest of
+   * overlapping components (rows go in batches, so lock order is only sorted within a batch)
+   * retries the whole read once, from the spooled bytes.
+   */
+  async #store(req: SbomIngestRequest, attempt = 1): Promise<{ sbomId: string; header: InventoryHeader; findings: Finding[]; artifactDigests: string[]; componentCount: number }> {
+    const { body } = req;
+    try {
+      return await withTransaction(this.db.pool, async (client) => {
+        const assembler = new SbomAssembler();
+        const writer = new ComponentRowWriter(client);
+        // A body large enough to spill to disk is also large enough that V8, left alone, grows the
+        // heap with each batch's garbage rather than collect it: peak memory is the target here.
+        const flush = async () => {
+          await writer.write(assembler.takeRows());
+          if (!body.inMemory) collectGarbage();
+        };
+        const { header, schemaFindings } = await readSbom(body, assembler, { contentType: req.contentType, flush });
+        throwIfStrict(req.strict, header, schemaFindings);
+        const { graph, componentIds } = await writeComponentRows(client, assembler, writer);
+        const findings = [...header.findings, ...schemaFindings, ...assembler.findings];
+        const artifactDigests = req.artifact ? [req.artifact] : [...new Set(header.subject?.digests ?? [])];
+        const documentId = body.inMemory
+          ? await this.repo.insertDocument(client, body.digest, 'sbom', req.contentType, await body.buffer())
+          : await this.repo.insertDocumentStream(client, body.digest, 'sbom', req.contentType, body.size, reclaiming(body.chunks()));
+        if (!documentId) throw new LostDocumentRace();
+        const sbomId = await this.repo.insertSbom(client, documentId, {
+          format: header.format, encoding: header.encoding, specVersion: header.specVersion,
+          serialNumber: header.serialNumber, name: header.name,
+          subject: header.subject, artifactDigests, artifactName: req.name, service: req.service,
+          graph, componentIds, findings,
+        });
+        await notifyArtifacts(client, artifactDigests);
+        const componentCount = graph.members.row.length;
+        await appendAuditEvents(client, [{ kind: 'sbom.ingested', actor: req.actor, subject: body.digest, payload: { sbomId, artifacts: artifactDigests, service: req.service ?? null, components: componentCount } }]);
+        return { sbomId, header, findings, artifactDigests, componentCount };
+      });
+    } catch (err) {
+      if (attempt === 1 && (err as { code?: string }).code === '40P01') return this.#store(req, 2);
+      throw err;
+    }
   }
 
   private async duplicate(existing: StoredSbomSummary, req: SbomIngestRequest): Promise<{ created: boolean; body: SbomIngestResponse }> {

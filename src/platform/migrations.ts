@@ -5,8 +5,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
+import { projectPath } from './paths.ts';
 
-export const MIGRATIONS_DIR = new URL('../../prisma/migrations/', import.meta.url).pathname;
+export const MIGRATIONS_DIR = projectPath('prisma', 'migrations');
 // Any constant works; this one is "attestant" folded into a bigint.
 const LOCK_KEY = 7_412_339_001;
 

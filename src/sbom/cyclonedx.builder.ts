@@ -1,7 +1,7 @@
 // Shared by the CycloneDX JSON and XML parsers: turns component/dependency records (already
 // pulled out of either encoding) into an Inventory, with the tolerance rules in one place.
 // CycloneDX model: https://cyclonedx.org/docs/1.6/json/ (metadata.component, components, dependencies).
-import type { Inventory, InventoryComponent, InventorySubject } from './inventory.ts';
+import { InventoryCollector, type Inventory, type InventoryComponent, type InventoryHeader, type InventorySink, type InventorySubject } from './inventory.ts';
 import {
   at,
   FindingSink,
@@ -33,11 +33,11 @@ export class CdxInventoryBuilder {
   readonly #refs = new RefAllocator();
   /** Original bom-ref → assigned ref of its first occurrence (dependencies resolve through this). */
   readonly #byBomRef = new Map<string, string>();
-  readonly #components: InventoryComponent[] = [];
-  readonly #edges: Array<[string, string]> = [];
-  /** from → set of to, for de-duplicating edges without building a key string per edge. */
-  readonly #edgeSeen = new Map<string, Set<string>>();
+  /** dependsOn entries naming a bom-ref not seen yet (dependencies[] before components[]). */
   readonly #deps: Array<{ ref: string; dependsOn: string; at: Ptr }> = [];
+  /** The whole-document parsers collect here; a streaming ingest passes its own sink. */
+  readonly #collector: InventoryCollector | undefined;
+  readonly #out: InventorySink;
   #subject: InventorySubject | undefined;
   #subjectBomRef: string | undefined;
   #generated = 0;
@@ -48,8 +48,11 @@ export class CdxInventoryBuilder {
     readonly serialNumber: string | undefined,
     /** Pointer segment of a component field in this encoding ('bom-ref' vs '@bom-ref', ...). */
     readonly fieldSeg: (field: string) => string,
+    out?: InventorySink,
   ) {
     this.sink = new FindingSink(encoding === 'json');
+    this.#collector = out ? undefined : new InventoryCollector();
+    this.#out = out ?? this.#collector!;
   }
 
   /** metadata.component: the thing the SBOM describes. Returns its ref (for nested children). */
@@ -61,6 +64,7 @@ export class CdxInventoryBuilder {
     this.#subject = { ref: c.comp.ref, name: c.comp.name, digests };
     if (c.comp.version !== undefined) this.#subject.version = c.comp.version;
     if (c.comp.purl !== undefined) this.#subject.purl = c.comp.purl;
+    this.#out.subject(this.#subject);
     return c.comp.ref;
   }
 
@@ -75,11 +79,9 @@ export class CdxInventoryBuilder {
       return this.#subjectBomRef;
     }
     const { comp } = this.#read(raw, 'component');
-    if (nestedIn !== undefined) {
-      comp.nestedIn = nestedIn;
-      this.#addEdge(nestedIn, comp.ref);
-    }
-    this.#components.push(comp);
+    if (nestedIn !== undefined) comp.nestedIn = nestedIn;
+    this.#out.component(comp);
+    if (nestedIn !== undefined) this.#out.edge(nestedIn, comp.ref);
     return comp.ref;
   }
 
@@ -93,10 +95,16 @@ export class CdxInventoryBuilder {
       this.sink.add('INVALID_FIELD', 'dependsOn entry is not a non-empty string', at);
       return;
     }
-    this.#deps.push({ ref, dependsOn, at });
+    // Resolved now when both ends are known, so a large document's dependencies are not held;
+    // a forward reference waits for finish().
+    const from = this.#byBomRef.get(ref);
+    const to = this.#byBomRef.get(dependsOn);
+    if (from !== undefined && to !== undefined && !this.#deps.length) this.#out.edge(from, to);
+    else this.#deps.push({ ref, dependsOn, at });
   }
 
-  finish(): Inventory {
+  /** Resolves the remaining dependencies; the header of the Inventory (components went to the sink). */
+  finishHeader(): InventoryHeader {
     for (const d of this.#deps) {
       const from = this.#byBomRef.get(d.ref);
       const to = this.#byBomRef.get(d.dependsOn);
@@ -105,30 +113,23 @@ export class CdxInventoryBuilder {
         this.sink.add('DANGLING_REF', `dependency refers to unknown bom-ref ${missing}`, d.at);
         continue;
       }
-      this.#addEdge(from, to);
+      this.#out.edge(from, to);
     }
-    const inv: Inventory = {
-      format: 'cyclonedx',
-      encoding: this.encoding,
-      specVersion: this.specVersion,
-      components: this.#components,
-      edges: this.#edges,
-      findings: this.sink.done(),
-    };
-    if (this.serialNumber !== undefined) inv.serialNumber = this.serialNumber;
+    this.#deps.length = 0;
+    const header: InventoryHeader = { format: 'cyclonedx', encoding: this.encoding, specVersion: this.specVersion, findings: this.sink.done() };
+    if (this.serialNumber !== undefined) header.serialNumber = this.serialNumber;
     if (this.#subject) {
-      inv.subject = this.#subject;
-      if (this.#subject.name) inv.name = this.#subject.name;
+      header.subject = this.#subject;
+      if (this.#subject.name) header.name = this.#subject.name;
     }
-    return inv;
+    return header;
   }
 
-  #addEdge(from: string, to: string): void {
-    let seen = this.#edgeSeen.get(from);
-    if (!seen) this.#edgeSeen.set(from, (seen = new Set()));
-    if (seen.has(to)) return;
-    seen.add(to);
-    this.#edges.push([from, to]);
+  /** The whole Inventory; only for a builder that collects (constructed without a sink). */
+  finish(): Inventory {
+    const header = this.finishHeader();
+    if (!this.#collector) throw new Error('finish() needs the collecting builder; use finishHeader()');
+    return this.#collector.toInventory(header);
   }
 
   #fieldAt(raw: CdxRawComponent, field: string): Ptr {

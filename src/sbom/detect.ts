@@ -41,13 +41,7 @@ export function detectSbom(bytes: Buffer, contentType?: string): DetectedKind {
 export function sniffSbom(bytes: Buffer, contentType?: string): Sniffed {
   const text = decodeText(bytes);
   const sniffed = sniffText(text);
-  const declared = contentType ? VENDOR_TYPES[contentType.split(';')[0]!.trim().toLowerCase()] : undefined;
-  if (declared && (declared.format !== sniffed.kind.format || declared.encoding !== sniffed.kind.encoding)) {
-    throw new SbomError(
-      'SBOM_UNKNOWN_FORMAT',
-      `content-type ${contentType} declares ${declared.format}/${declared.encoding} but the content is ${sniffed.kind.format}/${sniffed.kind.encoding}`,
-    );
-  }
+  checkDeclaredType(sniffed.kind, contentType);
   return sniffed;
 }
 
@@ -90,19 +84,30 @@ function sniffJson(text: string): Sniffed {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new SbomError('SBOM_UNKNOWN_FORMAT', 'JSON document is not an object');
   }
-  const o = json as Record<string, unknown>;
-  if ('bomFormat' in o) {
-    if (o.bomFormat === 'CycloneDX') return { kind: { format: 'cyclonedx', encoding: 'json' }, text, json };
+  return { kind: classifyJsonDocument(json as Record<string, unknown>), text, json };
+}
+
+/** Which SBOM a JSON object is, from its top-level members (the header is enough). */
+export function classifyJsonDocument(o: Record<string, unknown>): DetectedKind {
+  if (Object.hasOwn(o, 'bomFormat')) {
+    if (o.bomFormat === 'CycloneDX') return { format: 'cyclonedx', encoding: 'json' };
     throw new SbomError('SBOM_UNKNOWN_FORMAT', `bomFormat ${JSON.stringify(o.bomFormat)} is not "CycloneDX"`, '/bomFormat');
   }
-  if (typeof o.spdxVersion === 'string' || o.SPDXID === 'SPDXRef-DOCUMENT') {
-    return { kind: { format: 'spdx', encoding: 'json' }, text, json };
-  }
+  if (typeof o.spdxVersion === 'string' || o.SPDXID === 'SPDXRef-DOCUMENT') return { format: 'spdx', encoding: 'json' };
   // SPDX 3 is JSON-LD (@context https://spdx.org/rdf/3.x/...): recognised, but the parser rejects the version.
-  if (typeof o['@context'] === 'string' && o['@context'].includes('spdx.org/rdf/3')) {
-    return { kind: { format: 'spdx', encoding: 'json' }, text, json };
-  }
+  if (typeof o['@context'] === 'string' && o['@context'].includes('spdx.org/rdf/3')) return { format: 'spdx', encoding: 'json' };
   throw new SbomError('SBOM_UNKNOWN_FORMAT', 'JSON document is neither CycloneDX (bomFormat) nor SPDX (spdxVersion)');
+}
+
+/** Rejects a document whose content contradicts an explicit SBOM media type. */
+export function checkDeclaredType(kind: DetectedKind, contentType?: string): void {
+  const declared = contentType ? VENDOR_TYPES[contentType.split(';')[0]!.trim().toLowerCase()] : undefined;
+  if (declared && (declared.format !== kind.format || declared.encoding !== kind.encoding)) {
+    throw new SbomError(
+      'SBOM_UNKNOWN_FORMAT',
+      `content-type ${contentType} declares ${declared.format}/${declared.encoding} but the content is ${kind.format}/${kind.encoding}`,
+    );
+  }
 }
 
 function sniffXml(text: string): Sniffed {

@@ -12,7 +12,7 @@ export { SbomError, type SbomErrorCode } from './errors.ts';
 export { detectSbom, type DetectedKind } from './detect.ts';
 export { validateSbom } from './validate.ts';
 export { computeMemberships } from './membership.ts';
-export type { Inventory, InventoryComponent, InventorySubject, Finding, Membership } from './inventory.ts';
+export type { Inventory, InventoryComponent, InventoryHeader, InventorySink, InventorySubject, Finding, Membership } from './inventory.ts';
 export type { FindingCode } from './util.ts';
 
 /** 'cyclonedx/json' | 'cyclonedx/xml' | 'spdx/json' | 'spdx/tag-value', derived from the union. */

@@ -69,3 +69,39 @@ export interface Membership {
   /** The ref one step closer to the subject on one shortest path; undefined for depth 1 or unreachable. */
   parentRef?: string;
 }
+
+/** An Inventory without its component list and edges: what a streaming parse keeps. */
+export type InventoryHeader = Omit<Inventory, 'components' | 'edges'>;
+
+/**
+ * Receives a document's graph as the parser reads it, so a large document need not be held as one
+ * Inventory: the subject first, then components and edges in document order. An edge's refs are
+ * always refs the parser has emitted (or the subject's), except in SPDX, where relationships may
+ * name elements that are not packages.
+ */
+export interface InventorySink {
+  subject(s: InventorySubject): void;
+  component(c: InventoryComponent): void;
+  edge(from: string, to: string): void;
+}
+
+/** The sink behind the whole-document parsers: collects an Inventory, edges de-duplicated. */
+export class InventoryCollector implements InventorySink {
+  readonly components: InventoryComponent[] = [];
+  readonly edges: Array<[string, string]> = [];
+  readonly #edgeSeen = new Map<string, Set<string>>();
+  subject(): void { /* the header carries the subject */ }
+  component(c: InventoryComponent): void {
+    this.components.push(c);
+  }
+  edge(from: string, to: string): void {
+    let seen = this.#edgeSeen.get(from);
+    if (!seen) this.#edgeSeen.set(from, (seen = new Set()));
+    if (seen.has(to)) return;
+    seen.add(to);
+    this.edges.push([from, to]);
+  }
+  toInventory(header: InventoryHeader): Inventory {
+    return { ...header, components: this.components, edges: this.edges };
+  }
+}

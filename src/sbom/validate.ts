@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import type { Spec as CdxSpec } from '@cyclonedx/cyclonedx-library';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import addFormats2019Module from 'ajv-formats-draft2019';
@@ -11,6 +11,8 @@ import type { DetectedKind } from './detect.ts';
 import type { Finding } from './inventory.ts';
 import { MAX_FINDINGS } from './util.ts';
 import { xmlPathsAtLines } from './xml-path.ts';
+import { projectPath } from '../platform/paths.ts';
+import { cdxHeaderOf } from './cyclonedx-json.parser.ts';
 
 // ajv-formats is CommonJS (`module.exports = plugin`, plus `.default`); NodeNext types the default
 // import as the module namespace, so pick the callable explicitly.
@@ -26,7 +28,7 @@ export async function validateSbom(kind: DetectedKind, specVersion: string, byte
     switch (kind.format) {
       case 'cyclonedx':
         if (kind.encoding === 'json') return validateCycloneDxJson(specVersion, parsed ?? JSON.parse(bytes.toString('utf8')));
-        return await validateCycloneDx(kind.encoding, specVersion, bytes.toString('utf8'));
+        return await validateCycloneDxXml(specVersion, bytes.toString('utf8'));
       case 'spdx':
         return validateSpdx(kind.encoding, specVersion, bytes, parsed);
       default: {
@@ -40,40 +42,33 @@ export async function validateSbom(kind: DetectedKind, specVersion: string, byte
   }
 }
 
-const cdxVersions = new Set<string>(Object.values(Spec.Version));
+/** Spec versions with a bundled JSON schema (res/schema/bom-X.Y.SNAPSHOT.schema.json). */
+const CDX_SCHEMA_VERSIONS = new Set(['1.2', '1.3', '1.4', '1.5', '1.6', '1.7']);
 
-async function validateCycloneDx(encoding: 'json' | 'xml', specVersion: string, text: string): Promise<Finding[]> {
-  if (!cdxVersions.has(specVersion)) {
+/**
+ * XML goes through the CycloneDX library's XmlValidator (libxmljs2, an optional native
+ * dependency). The library is imported on first use: it costs about 15 MB of resident memory,
+ * which a service that never sees XML should not carry.
+ */
+async function validateCycloneDxXml(specVersion: string, text: string): Promise<Finding[]> {
+  const { Spec, Validation } = await import('@cyclonedx/cyclonedx-library');
+  if (!(Object.values(Spec.Version) as string[]).includes(specVersion)) {
     return [{ code: 'SCHEMA_UNAVAILABLE', message: `no CycloneDX schema for version ${specVersion}` }];
   }
-  const version = specVersion as Spec.Version;
-  // JsonValidator, not JsonStrictValidator: 1.2/1.3 explicitly allow extension properties and the
-  // strict variant would report them; from 1.4 on the two are the same schema.
-  const validator = encoding === 'json' ? new Validation.JsonValidator(version) : new Validation.XmlValidator(version);
+  const validator = new Validation.XmlValidator(specVersion as CdxSpec.Version);
   let result: unknown;
   try {
     result = await validator.validate(text);
   } catch (e) {
     if (e instanceof Validation.NotImplementedError || e instanceof Validation.MissingOptionalDependencyError) {
-      return [{ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} ${encoding} schema validation is unavailable: ${e.message}` }];
+      return [{ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} xml schema validation is unavailable: ${e.message}` }];
     }
     // libxmljs2 throws for malformed XML, with line/column.
     const err = e as { message?: string; line?: number };
     return [{ code: 'SCHEMA', message: String(err.message ?? e).trim(), ...(err.line ? { pointer: `line:${err.line}` } : {}) }];
   }
   if (result === null || result === undefined) return [];
-  const errors = (Array.isArray(result) ? result : [result]).slice(0, MAX_FINDINGS) as Array<{
-    instancePath?: string;
-    message?: string;
-    line?: number;
-    params?: unknown;
-  }>;
-  if (encoding === 'json') {
-    return errors.map((x): Finding => {
-      const extra = x.params && Object.keys(x.params).length ? ` ${JSON.stringify(x.params)}` : '';
-      return { code: 'SCHEMA', message: `${x.message ?? 'invalid'}${extra}`, pointer: x.instancePath ?? '' };
-    });
-  }
+  const errors = (Array.isArray(result) ? result : [result]).slice(0, MAX_FINDINGS) as Array<{ message?: string; line?: number }>;
   // libxmljs2 errors carry a line; turn it into an element path (the message keeps the line).
   const paths = xmlPathsAtLines(text, errors.flatMap((x) => (x.line ? [x.line] : [])));
   return errors.map((x): Finding => {
@@ -86,7 +81,9 @@ async function validateCycloneDx(encoding: 'json' | 'xml', specVersion: string, 
 // The official CycloneDX JSON schemas, as shipped by @cyclonedx/cyclonedx-library (res/schema).
 const cdxSchemaDir = join(dirname(createRequire(import.meta.url).resolve('@cyclonedx/cyclonedx-library/package.json')), 'res', 'schema');
 const addFormats2019 = ((addFormats2019Module as unknown as { default?: unknown }).default ?? addFormats2019Module) as (ajv: Ajv, o: { formats: string[] }) => Ajv;
-const cdxValidators = new Map<string, ValidateFunction | null>();
+/** A CycloneDX JSON schema compiled whole and at the two array items a streaming ingest sees one at a time. */
+interface CdxSchema { root: ValidateFunction; component: ValidateFunction; dependency: ValidateFunction }
+const cdxSchemas = new Map<string, CdxSchema | null>();
 
 /**
  * The schemas mark object arrays `uniqueItems`, which ajv checks by deep-comparing every pair:
@@ -101,9 +98,9 @@ function withoutUniqueItems(node: unknown): unknown {
   return out;
 }
 
-function cdxValidator(specVersion: string): ValidateFunction | null {
-  if (cdxValidators.has(specVersion)) return cdxValidators.get(specVersion)!;
-  let fn: ValidateFunction | null = null;
+function cdxSchema(specVersion: string): CdxSchema | null {
+  if (cdxSchemas.has(specVersion)) return cdxSchemas.get(specVersion)!;
+  let compiled: CdxSchema | null = null;
   try {
     const load = (f: string) => withoutUniqueItems(JSON.parse(readFileSync(join(cdxSchemaDir, f), 'utf8'))) as Record<string, unknown>;
     const schemas: Record<string, Record<string, unknown>> = {
@@ -116,20 +113,93 @@ function cdxValidator(specVersion: string): ValidateFunction | null {
     addFormats(ajv);
     addFormats2019(ajv, { formats: ['idn-email'] });
     ajv.addFormat('iri-reference', true);
-    fn = ajv.compile(load(`bom-${specVersion}.SNAPSHOT.schema.json`));
+    const root = load(`bom-${specVersion}.SNAPSHOT.schema.json`);
+    const id = String(root.$id);
+    ajv.addSchema(root);
+    // The array items are $refs into the same document (#/definitions/component, .../dependency).
+    const itemRef = (prop: string) => `${id}${String(((root.properties as Record<string, { items: { $ref: string } }>)[prop]!).items.$ref)}`;
+    const get = (ref: string) => {
+      const fn = ajv.getSchema(ref);
+      if (!fn) throw new Error(`schema ${ref} not found`);
+      return fn;
+    };
+    compiled = { root: get(id), component: get(itemRef('components')), dependency: get(itemRef('dependencies')) };
   } catch {
-    fn = null;
+    compiled = null;
   }
-  cdxValidators.set(specVersion, fn);
-  return fn;
+  cdxSchemas.set(specVersion, compiled);
+  return compiled;
+}
+
+/**
+ * Validates a CycloneDX JSON document given the way the streaming ingest reads it: the header
+ * (top-level members without the components/dependencies arrays), then each array element.
+ * Findings carry pointers into the whole document. Capped at MAX_FINDINGS like every sink.
+ */
+export class CdxJsonSegmentValidator {
+  readonly #schema: CdxSchema | null;
+  readonly #findings: Finding[] = [];
+  #dropped = 0;
+
+  constructor(readonly specVersion: string) {
+    this.#schema = CDX_SCHEMA_VERSIONS.has(specVersion) ? cdxSchema(specVersion) : null;
+    if (!CDX_SCHEMA_VERSIONS.has(specVersion)) this.#findings.push({ code: 'SCHEMA_UNAVAILABLE', message: `no CycloneDX schema for version ${specVersion}` });
+    else if (!this.#schema) this.#findings.push({ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} JSON schema could not be loaded` });
+  }
+
+  /** `arrays`: which of components/dependencies the document has as arrays (checked empty here, item by item below). */
+  header(header: Record<string, unknown>, arrays: { components: boolean; dependencies: boolean }): void {
+    if (!this.#schema) return;
+    const doc = { ...header };
+    if (arrays.components) doc.components = [];
+    if (arrays.dependencies) doc.dependencies = [];
+    this.#check(this.#schema.root, doc, '');
+  }
+
+  component(index: number, value: unknown): void {
+    if (this.#schema) this.#check(this.#schema.component, value, `/components/${index}`);
+  }
+
+  dependency(index: number, value: unknown): void {
+    if (this.#schema) this.#check(this.#schema.dependency, value, `/dependencies/${index}`);
+  }
+
+  findings(): Finding[] {
+    const out = [...this.#findings];
+    if (this.#dropped > 0) out.push({ code: 'FINDINGS_TRUNCATED', message: `${this.#dropped} further schema errors were dropped` });
+    return out;
+  }
+
+  #check(validate: ValidateFunction, value: unknown, prefix: string): void {
+    try {
+      if (validate(value)) return;
+    } catch (e) {
+      // ajv recurses with the document: a hostile nesting depth overflows its stack. Reported, not fatal.
+      this.#add({ code: 'SCHEMA_ERROR', message: `validation failed: ${e instanceof Error ? e.message : String(e)}`, pointer: prefix });
+      return;
+    }
+    for (const e of validate.errors ?? []) {
+      const extra = e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '';
+      this.#add({ code: 'SCHEMA', message: `${e.message ?? 'invalid'}${extra}`, pointer: prefix + e.instancePath });
+    }
+  }
+
+  #add(f: Finding): void {
+    if (this.#findings.length >= MAX_FINDINGS) this.#dropped++;
+    else this.#findings.push(f);
+  }
 }
 
 function validateCycloneDxJson(specVersion: string, doc: unknown): Finding[] {
-  if (!cdxVersions.has(specVersion)) return [{ code: 'SCHEMA_UNAVAILABLE', message: `no CycloneDX schema for version ${specVersion}` }];
-  const validate = cdxValidator(specVersion);
-  if (!validate) return [{ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} JSON schema could not be loaded` }];
-  if (validate(doc)) return [];
-  return toFindings(validate.errors ?? []);
+  const v = new CdxJsonSegmentValidator(specVersion);
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [{ code: 'SCHEMA', message: 'must be object', pointer: '' }];
+  const d = doc as Record<string, unknown>;
+  const components = Array.isArray(d.components) ? d.components : undefined;
+  const dependencies = Array.isArray(d.dependencies) ? d.dependencies : undefined;
+  v.header(cdxHeaderOf(d), { components: components !== undefined, dependencies: dependencies !== undefined });
+  components?.forEach((c, i) => v.component(i, c));
+  dependencies?.forEach((x, i) => v.dependency(i, x));
+  return v.findings();
 }
 
 function toFindings(errors: NonNullable<ValidateFunction['errors']>): Finding[] {
@@ -147,7 +217,7 @@ function spdxValidator(specVersion: string): ValidateFunction | null {
   if (spdxValidators.has(specVersion)) return spdxValidators.get(specVersion)!;
   let fn: ValidateFunction | null = null;
   try {
-    const schema = JSON.parse(readFileSync(new URL(`./schemas/spdx-${specVersion}.schema.json`, import.meta.url), 'utf8'));
+    const schema = JSON.parse(readFileSync(projectPath('src', 'sbom', 'schemas', `spdx-${specVersion}.schema.json`), 'utf8'));
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     fn = ajv.compile(schema);
