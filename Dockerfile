@@ -1,8 +1,8 @@
-# Attestant service image. The service runs its TypeScript through tsx (one code path everywhere).
+# Attestant service image. `npm ci` (postinstall) compiles src/ into dist/, which the service runs.
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-COPY scripts/prisma-generate.mjs scripts/prisma-generate.mjs
+COPY scripts/prisma-generate.mjs scripts/build.mjs scripts/
 COPY prisma ./prisma
 # python3/make/g++ let libxmljs2 (CycloneDX XML schema validation) build; it is optional.
 # The install generates the Prisma client (postinstall), which needs the prisma CLI (a dev dependency).
@@ -14,7 +14,7 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=8080
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
-RUN node scripts/prisma-generate.mjs && chown -R node:node /app
+RUN node scripts/prisma-generate.mjs && node scripts/build.mjs --force && chown -R node:node /app
 USER node
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/readyz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"

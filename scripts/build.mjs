@@ -5,7 +5,6 @@
 //
 //   node scripts/build.mjs          build if any input is newer than the last build
 //   node scripts/build.mjs --force  build unconditionally
-import { build } from 'esbuild';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +27,8 @@ export function isFresh() {
 }
 
 export async function buildDist() {
+  // Imported here, not at the top: the CLI checks freshness on every start and rarely builds.
+  const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
     entryPoints: { attestant: 'src/cli/main.ts' },
@@ -48,5 +49,7 @@ export async function buildDist() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  // An install without the sources (the Dockerfile's dependency stage) has nothing to build.
+  if (!existsSync(join(root, 'src', 'cli', 'main.ts'))) process.exit(0);
   if (process.argv.includes('--force') || !isFresh()) await buildDist();
 }

@@ -145,6 +145,24 @@ describe('JsonSegmentScanner', () => {
     ]);
   });
 
+  test('skipElements delimits split arrays without decoding them: members and array-end only', () => {
+    const doc = Buffer.from('{"a":1,"components":[{"x":"]}\\\\"},[1,{"y":[2]}]],"b":{"c":[3]},"dependencies":[]}');
+    for (const size of [1, 3, 7, doc.length]) {
+      const out: JsonSegment[] = [];
+      const scanner = new JsonSegmentScanner(new Set(['components', 'dependencies']), (s) => out.push(s), { skipElements: true });
+      for (let i = 0; i < doc.length; i += size) scanner.write(doc.subarray(i, i + size));
+      scanner.end();
+      assert.deepEqual(out, [
+        { kind: 'member', key: 'a', value: 1 },
+        { kind: 'array-end', key: 'components', length: 2 },
+        { kind: 'member', key: 'b', value: { c: [3] } },
+        { kind: 'array-end', key: 'dependencies', length: 0 },
+      ], `chunk size ${size}`);
+    }
+    // Structure is still checked around skipped elements.
+    assert.throws(() => scanJsonSegments(Buffer.from('{"components":[{} {}]}'), new Set(['components']), () => {}, { skipElements: true }), JsonSegmentError);
+  });
+
   test('a split key whose value is not an array is an ordinary member', () => {
     assert.deepEqual(collect([Buffer.from('{"components":{"a":1},"packages":null}')]), [
       { kind: 'member', key: 'components', value: { a: 1 } },

@@ -82,6 +82,16 @@ test('a 20 MB document is ingested; over the body limit is a 413', async () => {
   const res = await up(doc);
   assert.equal(res.statusCode, 201, res.body.slice(0, 500));
   assert.equal(res.json().componentCount, 40_000);
+  // Spilled to disk and streamed into COPY: stored byte-exact, memberships and edges all there.
+  const stored = await t.db.pool.query<{ ok: boolean; size: number; members: string; edges: string }>(
+    `SELECT d.content = $2::bytea AS ok, d.size_bytes AS size,
+            (SELECT count(*) FROM sbom_component WHERE sbom_id = s.id) AS members,
+            (SELECT count(*) FROM dependency_edge WHERE sbom_id = s.id) AS edges
+     FROM sbom s JOIN document d ON d.id = s.document_id WHERE s.id = $1`, [res.json().id, Buffer.from(doc)]);
+  assert.deepEqual(stored.rows[0], { ok: true, size: Buffer.byteLength(doc), members: '40000', edges: '0' });
+  const again = await up(doc);
+  assert.equal(again.statusCode, 200);
+  assert.equal(again.json().id, res.json().id);
   const tooBig = await up(doc + ' '.repeat(6 * 1024 * 1024));
   assert.equal(tooBig.statusCode, 413);
   assert.equal(tooBig.json().code, 'PAYLOAD_TOO_LARGE');
@@ -143,4 +153,31 @@ test('without ?artifact, the SPDX described package\'s SHA256 checksum is the su
   const res = await up(text, 'application/spdx+json');
   assert.equal(res.statusCode, 201, res.body);
   assert.equal(res.json().subject.digest, 'sha256:11b6d3ee554eedf79299905a98f9b9a04e498210b59f15094c916c91d150efcd');
+});
+
+test('a streamed document insert that loses a race to the same bytes reports the conflict and keeps the transaction usable', async () => {
+  const { SbomRepository } = await import('../../src/graph/sbom.repository.ts');
+  const repo = new SbomRepository(t.db);
+  const bytes = Buffer.from('{"race": true, "tab": "\t", "nul": "\u0000"}\n'.repeat(5000));
+  const digest = `sha256:${'ab'.repeat(32)}`;
+  async function* chunks() { for (let i = 0; i < bytes.length; i += 4096) yield bytes.subarray(i, i + 4096); }
+  const a = await t.db.pool.connect();
+  const b = await t.db.pool.connect();
+  try {
+    await a.query('BEGIN');
+    await b.query('BEGIN');
+    const first = await repo.insertDocumentStream(a, digest, 'sbom', 'text/plain; odd\\type', bytes.length, chunks());
+    assert.ok(first);
+    const second = repo.insertDocumentStream(b, digest, 'sbom', undefined, bytes.length, chunks());
+    await a.query('COMMIT');
+    assert.equal(await second, undefined);
+    // The loser's transaction goes on after the savepoint rollback.
+    assert.equal((await b.query('SELECT 1 AS one')).rows[0].one, 1);
+    await b.query('ROLLBACK');
+    const row = await t.db.pool.query('SELECT content = $2::bytea AS same, media_type, size_bytes FROM document WHERE id = $1', [first, bytes]);
+    assert.deepEqual(row.rows[0], { same: true, media_type: 'text/plain; odd\\type', size_bytes: bytes.length });
+  } finally {
+    a.release();
+    b.release();
+  }
 });
