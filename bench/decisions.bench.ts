@@ -145,9 +145,18 @@ spec:
     // noisy neighbour slowing one phase does not decide the ratio.
     const reals: Cannon[] = [];
     const bases: Cannon[] = [];
+    // CPU time of this process (the server under test) per answered request, for each server.
+    const cpu = { real: 0, bare: 0 };
+    const measured = async (which: 'real' | 'bare', url: string) => {
+      const c0 = process.cpuUsage();
+      const r = await load(url, { method: 'POST', body, headers });
+      const c = process.cpuUsage(c0);
+      cpu[which] += (c.user + c.system) / Math.max(1, r['2xx']);
+      return r;
+    };
     for (let round = 0; round < 3; round++) {
-      bases.push(await load(`${bareAddr}/v1/decisions`, { method: 'POST', body, headers }));
-      reals.push(await load(`${addr}/v1/decisions`, { method: 'POST', body, headers }));
+      bases.push(await measured('bare', `${bareAddr}/v1/decisions`));
+      reals.push(await measured('real', `${addr}/v1/decisions`));
     }
     const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
     const real = [...reals].sort(byRps)[1]!;
@@ -159,7 +168,7 @@ spec:
     await bare.close();
     results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `${real.tool}, ${DURATION} s; p50 ${real.latency.p50.toFixed(2)} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
     results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
-    results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${batches} group commits, ${(logged / Math.max(1, batches)).toFixed(1)} decisions per commit on average, largest batch ${app.decisions.audit.maxBatch}; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
+    results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${batches} group commits, ${(logged / Math.max(1, batches)).toFixed(1)} decisions per commit on average, largest batch ${app.decisions.audit.maxBatch}; server CPU per answered request: decisions ${(cpu.real / 3).toFixed(0)} µs, bare ${(cpu.bare / 3).toFixed(0)} µs; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
   } finally {
     await app.close();
     await db.close();

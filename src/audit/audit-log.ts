@@ -3,19 +3,47 @@
 // rather than per decision. A batch is ONE statement in its own implicit transaction:
 // attestant_audit_append() takes the chain lock, checks the head and inserts the events.
 import type pg from 'pg';
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { eventBody } from './chain.ts';
 
-export interface AuditEntry { kind: string; actor?: string | undefined; subject?: string | undefined; payload: unknown; at?: Date }
+/**
+ * `blobs`: texts the payload references by digest (a decision's reasons, see the
+ * 20261122020000_decision_reasons migration), stored in the same statement as the event.
+ */
+export interface AuditEntry { kind: string; actor?: string | undefined; subject?: string | undefined; payload: unknown; at?: Date; blobs?: AuditBlob[] }
+export interface AuditBlob { digest: string; body: string }
 
-const APPEND = 'SELECT attestant_audit_append($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::json, $6::text, $7::text[]) AS head';
+const APPEND = 'SELECT attestant_audit_append($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::json, $6::text, $7::text[], $8::json) AS head';
+
+/**
+ * A text and its digest, for an audit payload to reference instead of embedding it. Decisions
+ * repeat the same reasons text over and over, so recent digests are remembered by text (a map
+ * lookup hashes the string once; SHA-256 of 2 KB costs several times that).
+ */
+const recentDigests = new Map<string, string>();
+export function toBlob(body: string): AuditBlob {
+  let digest = recentDigests.get(body);
+  if (digest === undefined) {
+    digest = `sha256:${hash('sha256', body, 'hex')}`;
+    if (recentDigests.size >= 256) recentDigests.clear();
+    recentDigests.set(body, digest);
+  }
+  return { digest, body };
+}
+
+/** The blobs of a batch not yet known to be stored, de-duplicated, in digest order (a stable lock order). */
+function newBlobs(entries: AuditEntry[], stored: ReadonlySet<string>): AuditBlob[] {
+  const out = new Map<string, AuditBlob>();
+  for (const e of entries) for (const b of e.blobs ?? []) if (!stored.has(b.digest)) out.set(b.digest, b);
+  return [...out.values()].sort((a, b) => (a.digest < b.digest ? -1 : 1));
+}
 
 /** Chains bodies after `head` exactly as attestant_audit_append does. */
 function chain(head: string, bodies: string[]): string[] {
   const out: string[] = [];
   let prev = head;
   for (const b of bodies) {
-    prev = createHash('sha256').update(prev).update('\n').update(b).digest('hex');
+    prev = hash('sha256', `${prev}\n${b}`, 'hex');
     out.push(prev);
   }
   return out;
@@ -23,10 +51,12 @@ function chain(head: string, bodies: string[]): string[] {
 
 /** The parameters of attestant_audit_append: indexed columns, then the bodies (one JSON array). */
 function appendArgs(entries: AuditEntry[]): { args: unknown[]; bodies: string[] } {
-  const at: Date[] = [], kind: string[] = [], actor: (string | null)[] = [], subject: (string | null)[] = [], bodies: string[] = [];
+  // Timestamps travel as the ISO text the body already holds (the driver's Date formatting is slow).
+  const at: string[] = [], kind: string[] = [], actor: (string | null)[] = [], subject: (string | null)[] = [], bodies: string[] = [];
   for (const e of entries) {
     const ev = { at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null };
-    at.push(ev.at); kind.push(ev.kind); actor.push(ev.actor); subject.push(ev.subject); bodies.push(eventBody(ev));
+    const iso = ev.at.toISOString();
+    at.push(iso); kind.push(ev.kind); actor.push(ev.actor); subject.push(ev.subject); bodies.push(eventBody(ev, iso));
   }
   // The bodies travel as one JSON text: the driver does not escape them element by element.
   return { args: [at, kind, actor, subject, JSON.stringify(bodies)], bodies };
@@ -35,7 +65,8 @@ function appendArgs(entries: AuditEntry[]): { args: unknown[]; bodies: string[] 
 /** Appends inside the caller's transaction (ingests, exceptions); the chain lock is held until it commits. */
 export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await client.query(APPEND, [...appendArgs(entries).args, null, null]);
+  const blobs = newBlobs(entries, new Set());
+  await client.query(APPEND, [...appendArgs(entries).args, null, null, blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null]);
 }
 
 interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
@@ -48,6 +79,8 @@ export class AuditLog {
   batches = 0;
   /** The chain head this process last wrote; lets the database skip re-hashing (fast path). */
   private head: string | undefined;
+  /** Blob digests this process has seen committed: not sent again (bounded; forgetting only costs a resend). */
+  private stored = new Set<string>();
 
   // One flush at a time: a second lane was measured to halve the batches instead of overlapping them.
   constructor(private readonly pool: pg.Pool) {}
@@ -70,9 +103,12 @@ export class AuditLog {
       try {
         const { args, bodies } = appendArgs(batch.map((p) => p.entry));
         const hashes = this.head ? chain(this.head, bodies) : null;
+        const blobs = newBlobs(batch.map((p) => p.entry), this.stored);
         // A single statement is its own transaction: all of the batch commits, or none of it.
-        const result = await this.pool.query<{ head: string }>(APPEND, [...args, this.head ?? null, hashes]);
+        const result = await this.pool.query<{ head: string }>(APPEND, [...args, this.head ?? null, hashes, blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null]);
         this.head = result.rows[0]?.head;
+        if (this.stored.size + blobs.length > 10_000) this.stored.clear();
+        for (const b of blobs) this.stored.add(b.digest);
         for (const p of batch) p.resolve();
       } catch (err) {
         this.head = undefined;

@@ -16,8 +16,8 @@ export interface ChainEvent {
  * The text an event's hash covers (after the previous hash and a newline). It is stored verbatim,
  * so verification hashes the stored text itself and needs no canonical form: plain JSON.stringify.
  */
-export function eventBody(e: ChainEvent): string {
-  return JSON.stringify({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
+export function eventBody(e: ChainEvent, atIso = e.at.toISOString()): string {
+  return JSON.stringify({ at: atIso, kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
 }
 
 

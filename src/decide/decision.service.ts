@@ -7,7 +7,7 @@ import { withTransaction } from '../platform/database.ts';
 import { UnavailableError, AppError } from '../platform/errors.ts';
 import { isDatabaseUnavailable } from '../platform/problem.plugin.ts';
 import type { Metrics } from '../platform/metrics.ts';
-import { AuditLog, appendAuditEvents } from '../audit/audit-log.ts';
+import { AuditLog, appendAuditEvents, toBlob, type AuditBlob } from '../audit/audit-log.ts';
 import { evaluate, type Decision, type PolicyException } from '../policy/index.ts';
 import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
@@ -27,6 +27,42 @@ export interface DecisionResponse {
   policy?: { name: string; digest: string };
   reasons: Decision['reasons'];
   deployment?: { id: string; since: string };
+}
+
+/** Deep equality of JSON values (what JSON.stringify would make equal, for plain data). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  // Same keys in the same order: JSON.stringify output depends on key order.
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+/** The reasons of a response as the audit log stored them, so HTTP need not serialize them again. */
+const serializedReasons = new WeakMap<DecisionResponse, string>();
+
+/** A DecisionResponse as JSON, in DecisionResult's property order. */
+export function decisionResponseJson(res: DecisionResponse): string {
+  const reasons = serializedReasons.get(res) ?? JSON.stringify(res.reasons);
+  let out = `{"decisionId":${JSON.stringify(res.decisionId)},"allowed":${res.allowed},"outcome":${JSON.stringify(res.outcome)},"mode":${JSON.stringify(res.mode)}`
+    + `,"environment":${JSON.stringify(res.environment)},"artifact":${JSON.stringify(res.artifact)}`;
+  if (res.service !== undefined) out += `,"service":${JSON.stringify(res.service)}`;
+  if (res.policy !== undefined) out += `,"policy":${JSON.stringify({ name: res.policy.name, digest: res.policy.digest })}`;
+  out += `,"reasons":${reasons}`;
+  if (res.deployment !== undefined) out += `,"deployment":${JSON.stringify({ id: res.deployment.id, since: res.deployment.since })}`;
+  return `${out}}`;
 }
 
 export class DecisionRequestError extends AppError<'BAD_REQUEST'> {}
@@ -55,6 +91,12 @@ export class ExceptionsCache {
 
 export class DecisionService {
   readonly audit: AuditLog;
+  /**
+   * The last reasons serialized per artifact and environment. Policy is evaluated every time; this
+   * only spares serializing and hashing reasons equal to the previous ones (the common case: the
+   * same artifact asked about again), which costs more than the evaluation itself.
+   */
+  readonly #lastReasons = new Map<string, { reasons: Decision['reasons']; blob: AuditBlob }>();
 
   constructor(
     private readonly db: Database,
@@ -65,6 +107,16 @@ export class DecisionService {
     private readonly clock: () => Date = () => new Date(),
   ) {
     this.audit = new AuditLog(db.pool);
+  }
+
+  #reasonsBlob(req: DecisionRequest, reasons: Decision['reasons']): AuditBlob {
+    const key = `${req.artifact} ${req.environment}`;
+    const last = this.#lastReasons.get(key);
+    if (last && jsonEqual(last.reasons, reasons)) return last.blob;
+    const blob = toBlob(JSON.stringify(reasons));
+    if (this.#lastReasons.size >= 10_000) this.#lastReasons.clear();
+    this.#lastReasons.set(key, { reasons, blob });
+    return blob;
   }
 
   async decide(req: DecisionRequest): Promise<DecisionResponse> {
@@ -83,15 +135,21 @@ export class DecisionService {
       throw err;
     }
     const id = randomUUID();
+    let reasonsJson: string;
     try {
       // Durable before it is answered: resolves only after the batch's commit. The event is the
       // decision record (the `decision` view reads it back).
+      // The reasons are stored once per distinct text and referenced by digest (the chain still
+      // covers them): most decisions repeat the reasons of the previous one for that artifact.
+      const reasons = this.#reasonsBlob(req, decision.reasons);
+      reasonsJson = reasons.body;
       await this.audit.append({
         kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
         payload: {
           decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed,
-          outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasons: decision.reasons,
+          outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasonsDigest: reasons.digest,
         },
+        blobs: [reasons],
       });
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
@@ -106,6 +164,7 @@ export class DecisionService {
       ...(req.service ? { service: req.service } : {}),
       ...(decision.policy ? { policy: decision.policy } : {}),
     };
+    serializedReasons.set(res, reasonsJson);
     if (req.record && decision.allowed && req.service) {
       const dep = await withTransaction(this.db.pool, async (c) => {
         const d = await recordDeployment(c, { artifact: req.artifact, service: req.service!, environment: req.environment, decisionId: id, at: now });

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { DecisionService } from '../decide/decision.service.ts';
+import { decisionResponseJson, type DecisionService } from '../decide/decision.service.ts';
 import { parseDigest } from '../ingest/body.ts';
 import { withTransaction, type Database } from '../platform/database.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
@@ -59,9 +59,12 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
       },
       response: { 200: { $ref: 'DecisionResult#' }, ...errorResponses(503) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const b = request.body;
-    return opts.decisions.decide({ artifact: b.artifact, environment: b.environment, service: b.service, record: b.record, actor: request.principal?.name });
+    const res = await opts.decisions.decide({ artifact: b.artifact, environment: b.environment, service: b.service, record: b.record, actor: request.principal?.name });
+    // Serialized here rather than by the response schema: the reasons are already JSON (the
+    // audit log stored that text), and this is the hottest route.
+    return reply.type('application/json; charset=utf-8').send(decisionResponseJson(res));
   });
 
   app.post<{ Body: { artifact: string; service: string; environment: string } }>('/v1/deployments', {

@@ -1,0 +1,75 @@
+-- Decision reasons, stored once per distinct text and referenced from decision events by digest.
+--
+-- A decision's reasons (messages and evidence, ~2 KB) are the same for every decision about the
+-- same artifact under the same policy and facts. Carrying them inline made each audit row ~2.7 KB,
+-- and the bytes per group commit, not the WAL flush, bounded decision throughput. A decision event
+-- now carries "reasonsDigest": sha256 of the reasons' JSON text, so the hash chain still covers
+-- the reasons; `attestant audit verify` checks that every referenced text is here and hashes to
+-- its digest. Older events keep their inline "reasons"; the view reads either.
+CREATE TABLE decision_reasons (
+  digest      text PRIMARY KEY,
+  body        text NOT NULL,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TRIGGER decision_reasons_append_only BEFORE UPDATE OR DELETE ON decision_reasons
+  FOR EACH ROW EXECUTE FUNCTION attestant_forbid_change();
+
+-- p_blobs: a JSON array of [digest, text] pairs to store (if new) in the same statement, so a
+-- batch's events and the reasons they reference commit together.
+DROP FUNCTION attestant_audit_append(timestamptz[], text[], text[], text[], json, text, text[]);
+CREATE FUNCTION attestant_audit_append(p_at timestamptz[], p_kind text[], p_actor text[], p_subject text[], p_bodies json,
+                                       p_expected_head text DEFAULT NULL, p_hashes text[] DEFAULT NULL, p_blobs json DEFAULT NULL)
+RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  head text;
+  prev text;
+  bodies text[];
+  prevs text[];
+  hashes text[];
+  n integer;
+BEGIN
+  IF p_blobs IS NOT NULL THEN
+    INSERT INTO decision_reasons (digest, body)
+    SELECT b->>0, b->>1 FROM json_array_elements(p_blobs) AS b
+    ON CONFLICT (digest) DO NOTHING;
+  END IF;
+  PERFORM pg_advisory_xact_lock(7412339002);
+  SELECT hash INTO head FROM audit_event ORDER BY seq DESC LIMIT 1;
+  head := coalesce(head, repeat('0', 64));
+  -- json, not jsonb: the bodies are only split out of the array here, never parsed.
+  bodies := ARRAY(SELECT e FROM json_array_elements_text(p_bodies) WITH ORDINALITY AS t(e, o) ORDER BY o);
+  n := coalesce(array_length(bodies, 1), 0);
+  IF n = 0 THEN RETURN head; END IF;
+  IF p_hashes IS NOT NULL AND p_expected_head = head AND array_length(p_hashes, 1) = n THEN
+    hashes := p_hashes;
+    prevs := head || hashes[1:n - 1];
+  ELSE
+    prev := head;
+    prevs := array_fill(NULL::text, ARRAY[n]);
+    hashes := array_fill(NULL::text, ARRAY[n]);
+    FOR i IN 1 .. n LOOP
+      prevs[i] := prev;
+      prev := encode(sha256(convert_to(prev || E'\n' || bodies[i], 'UTF8')), 'hex');
+      hashes[i] := prev;
+    END LOOP;
+  END IF;
+  INSERT INTO audit_event (at, kind, actor, subject, body, prev_hash, hash)
+  SELECT a, k, ac, s, b, ph, h
+  FROM unnest(p_at, p_kind, p_actor, p_subject, bodies, prevs, hashes) WITH ORDINALITY AS t(a, k, ac, s, b, ph, h, o)
+  ORDER BY o;
+  RETURN hashes[n];
+END $$;
+
+CREATE OR REPLACE VIEW decision AS
+SELECT (p->>'decisionId')::uuid     AS id,
+       at                           AS created_at,
+       subject                      AS artifact_digest,
+       p->>'environment'            AS environment,
+       p->>'service'                AS service,
+       (p->>'allowed')::boolean     AS allowed,
+       p->>'mode'                   AS mode,
+       p->>'outcome'                AS outcome,
+       p->'policy'->>'name'         AS policy_name,
+       p->'policy'->>'digest'       AS policy_digest,
+       coalesce(p->'reasons', (SELECT r.body::jsonb FROM decision_reasons r WHERE r.digest = p->>'reasonsDigest')) AS reasons
+FROM (SELECT at, subject, body::jsonb->'payload' AS p FROM audit_event WHERE kind = 'decision') AS d;
