@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
+import { findFreePort } from '../src/platform/embedded-postgres.ts';
 import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/app.ts';
@@ -64,6 +64,48 @@ function cyclonedx(n: number): string {
     components,
     dependencies: [{ ref: 'root', dependsOn: components.slice(0, 50).map((c) => c['bom-ref']) }, ...components.slice(0, 50).map((c, i) => ({ ref: c['bom-ref'], dependsOn: components.slice(50 + i * 19, 50 + (i + 1) * 19).map((x) => x['bom-ref']) }))],
   });
+}
+
+const BARE_SERVER = `
+import Fastify from 'fastify';
+const app = Fastify({ logger: false });
+app.post('/v1/decisions', async () => ({ allowed: true, reasons: [] }));
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+`;
+
+interface Child { pid: number; url: string; stop(): Promise<void> }
+
+/** A server in its own process, on a free port, once it answers. */
+async function startChild(args: string[], env: Record<string, string>): Promise<Child> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  // BENCH_CPU_PROF=dir writes a V8 CPU profile of each server process there (node --cpu-prof).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...prof, ...args], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${args.join(' ')} exited with ${child.exitCode}`);
+    if (Date.now() > deadline) throw new Error(`${args.join(' ')} did not start`);
+    try { await fetch(`${url}/healthz`, { method: 'GET' }); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  return {
+    pid: child.pid!, url,
+    stop: () => new Promise((r) => { if (child.exitCode !== null) return r(); child.once('exit', () => r()); child.kill('SIGTERM'); }),
+  };
+}
+
+/** User + system CPU of a process so far, in microseconds (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMicros(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** The service's group-commit counters from /metrics. */
+async function auditMetrics(url: string): Promise<{ count: number; entries: number; seconds: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+  return { count: value('attestant_audit_commit_batch_size_count'), entries: value('attestant_audit_commit_batch_size_sum'), seconds: value('attestant_audit_commit_seconds_sum') };
 }
 
 export async function runDecisionsBench(): Promise<BenchResult[]> {
@@ -132,45 +174,50 @@ spec:
     }
     results.push(withRatio({ name: 'decision cold miss (5 attestations, 1,000-component SBOM), p50', value: percentile(coldMs, 50), unit: 'ms', baseline: { name: 'same decision warm (facts cached)', value: percentile(warmMs, 50) } }));
 
-    // Load: 64 connections against the real server, and against a bare Fastify route.
-    const addr = await app.listen({ port: 0, host: '127.0.0.1' });
-    const bare = Fastify({ logger: false });
-    bare.post('/v1/decisions', async () => ({ allowed: true, reasons: [] }));
-    const bareAddr = await bare.listen({ port: 0, host: '127.0.0.1' });
+    // Load: 64 connections against the service as `npm start` runs it (compiled bundle, its own
+    // process, default log level) and against a bare Fastify route in a process of its own.
+    await app.close();
     const body = JSON.stringify({ artifact: hot, environment: 'prod' });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
-    const batchesBefore = app.decisions.audit.batches;
-    const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
-    // Alternate the two servers (three rounds each) and keep the median round of each, so a
-    // noisy neighbour slowing one phase does not decide the ratio.
-    const reals: Cannon[] = [];
-    const bases: Cannon[] = [];
-    // CPU time of this process (the server under test) per answered request, for each server.
-    const cpu = { real: 0, bare: 0 };
-    const measured = async (which: 'real' | 'bare', url: string) => {
-      const c0 = process.cpuUsage();
-      const r = await load(url, { method: 'POST', body, headers });
-      const c = process.cpuUsage(c0);
-      cpu[which] += (c.user + c.system) / Math.max(1, r['2xx']);
-      return r;
-    };
-    for (let round = 0; round < 3; round++) {
-      bases.push(await measured('bare', `${bareAddr}/v1/decisions`));
-      reals.push(await measured('real', `${addr}/v1/decisions`));
+    const bare = await startChild(['--input-type=module', '-e', BARE_SERVER], {});
+    let service: Child | undefined;
+    try {
+      service = await startChild(['bin/attestant.mjs', 'serve'], { DATABASE_URL: bdb.url, ATTESTANT_POLICY_DIR: policyDir, ATTESTANT_ADMIN_TOKEN: TOKEN });
+      const metricsBefore = await auditMetrics(service.url);
+      const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
+      // Alternate the two servers (three rounds each) and keep the median round of each, so a
+      // noisy neighbour slowing one phase does not decide the ratio. CPU is each server process's.
+      const reals: Cannon[] = [];
+      const bases: Cannon[] = [];
+      const cpu = { real: 0, bare: 0 };
+      const measured = async (which: 'real' | 'bare', child: Child) => {
+        const c0 = cpuMicros(child.pid);
+        const r = await load(`${child.url}/v1/decisions`, { method: 'POST', body, headers });
+        cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
+        return r;
+      };
+      for (let round = 0; round < 3; round++) {
+        bases.push(await measured('bare', bare));
+        reals.push(await measured('real', service));
+      }
+      const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
+      const real = [...reals].sort(byRps)[1]!;
+      const base = [...bases].sort(byRps)[1]!;
+      const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
+      const logged = afterRows[0]!.n - before[0]!.n;
+      const answered = reals.reduce((n, r) => n + r['2xx'], 0);
+      const metricsAfter = await auditMetrics(service.url);
+      const commits = metricsAfter.count - metricsBefore.count;
+      const commitMs = (1000 * (metricsAfter.seconds - metricsBefore.seconds)) / Math.max(1, commits);
+      results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `${real.tool}, ${DURATION} s; p50 ${real.latency.p50.toFixed(2)} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
+      results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
+      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average; server process CPU per answered request: decisions ${(cpu.real / 3).toFixed(0)} µs, bare ${(cpu.bare / 3).toFixed(0)} µs; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
+    } finally {
+      await service?.stop();
+      await bare.stop();
     }
-    const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
-    const real = [...reals].sort(byRps)[1]!;
-    const base = [...bases].sort(byRps)[1]!;
-    const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
-    const logged = afterRows[0]!.n - before[0]!.n;
-    const answered = reals.reduce((n, r) => n + r['2xx'], 0);
-    const batches = app.decisions.audit.batches - batchesBefore;
-    await bare.close();
-    results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `${real.tool}, ${DURATION} s; p50 ${real.latency.p50.toFixed(2)} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
-    results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
-    results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${batches} group commits, ${(logged / Math.max(1, batches)).toFixed(1)} decisions per commit on average, largest batch ${app.decisions.audit.maxBatch}; server CPU per answered request: decisions ${(cpu.real / 3).toFixed(0)} µs, bare ${(cpu.bare / 3).toFixed(0)} µs; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
   } finally {
-    await app.close();
+    await app.close().catch(() => {});
     await db.close();
     await bdb.dispose();
   }

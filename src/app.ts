@@ -72,7 +72,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); },
   }, (m) => app.log.warn(m));
   const tokens = new TokenRepository(db);
-  const audit = new AuditLog(db.pool);
+  // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
+  const audit = new AuditLog(db.pool, (entries, seconds) => metrics.auditCommit(entries, seconds));
   let migrated = false;
 
   app.decorate('metrics', metrics);
@@ -126,7 +127,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(verifyRoutes, { trust });
   await app.register(artifactRoutes, { db });
   app.addSchema(decisionResultSchema);
-  const decisions = new DecisionService(db, policies, factsCache, exceptionsCache, metrics);
+  const decisions = new DecisionService(db, audit, policies, factsCache, exceptionsCache, metrics);
   app.decorate('decisions', decisions);
   app.decorate('factsCache', factsCache);
   await app.register(decisionRoutes, { decisions, db });

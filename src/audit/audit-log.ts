@@ -71,50 +71,71 @@ export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEnt
 
 interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
 
+/**
+ * Batches in flight at once. The database chains them one after the other under its lock, but a
+ * second batch does its parsing (and the reasons it stores) while the first one commits, and the
+ * process keeps answering the first batch's requests meanwhile.
+ */
+const LANES = 2;
+
 export class AuditLog {
   private queue: Pending[] = [];
-  private flushing = false;
-  /** Largest batch and number of batches (the benchmark reports them). */
+  private inFlight = 0;
+  /** Largest batch and number of batches. */
   maxBatch = 0;
   batches = 0;
-  /** The chain head this process last wrote; lets the database skip re-hashing (fast path). */
-  private head: string | undefined;
+  /**
+   * The chain head after the last dispatched batch, chained here from the head the database last
+   * returned; undefined after a failure, until a batch comes back with the real head. A batch sent
+   * with a head that turns out wrong is chained by the database itself (slow path), never wrongly.
+   */
+  private expectedHead: string | undefined;
+  private dispatched = 0;
   /** Blob digests this process has seen committed: not sent again (bounded; forgetting only costs a resend). */
   private stored = new Set<string>();
 
-  // One flush at a time: a second lane was measured to halve the batches instead of overlapping them.
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(private readonly pool: pg.Pool, private readonly onCommit?: (entries: number, seconds: number) => void) {}
 
   /** Resolves once the entry is committed. */
   append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (this.inFlight < LANES) this.dispatch();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      this.batches++;
-      if (batch.length > this.maxBatch) this.maxBatch = batch.length;
-      try {
-        const { args, bodies } = appendArgs(batch.map((p) => p.entry));
-        const hashes = this.head ? chain(this.head, bodies) : null;
-        const blobs = newBlobs(batch.map((p) => p.entry), this.stored);
-        // A single statement is its own transaction: all of the batch commits, or none of it.
-        const result = await this.pool.query<{ head: string }>(APPEND, [...args, this.head ?? null, hashes, blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null]);
-        this.head = result.rows[0]?.head;
+  private dispatch(): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.inFlight++;
+    this.batches++;
+    if (batch.length > this.maxBatch) this.maxBatch = batch.length;
+    const seq = ++this.dispatched;
+    const entries = batch.map((p) => p.entry);
+    const { args, bodies } = appendArgs(entries);
+    const expected = this.expectedHead;
+    const hashes = expected ? chain(expected, bodies) : null;
+    this.expectedHead = hashes ? hashes[hashes.length - 1] : undefined;
+    const blobs = newBlobs(entries, this.stored);
+    const t0 = performance.now();
+    // A single statement is its own transaction: all of the batch commits, or none of it.
+    this.pool.query<{ head: string }>(APPEND, [...args, expected ?? null, hashes, blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null]).then(
+      (result) => {
+        this.onCommit?.(batch.length, (performance.now() - t0) / 1000);
+        // The database's head is the truth; it only replaces the expectation if no later batch
+        // has been dispatched on top of this one since.
+        if (seq === this.dispatched) this.expectedHead = result.rows[0]?.head;
         if (this.stored.size + blobs.length > 10_000) this.stored.clear();
         for (const b of blobs) this.stored.add(b.digest);
         for (const p of batch) p.resolve();
-      } catch (err) {
-        this.head = undefined;
+      },
+      (err: unknown) => {
+        this.expectedHead = undefined;
         for (const p of batch) p.reject(err);
-      }
-    }
-    this.flushing = false;
+      },
+    ).finally(() => {
+      this.inFlight--;
+      if (this.queue.length > 0 && this.inFlight < LANES) this.dispatch();
+    });
   }
 }

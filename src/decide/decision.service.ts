@@ -90,7 +90,6 @@ export class ExceptionsCache {
 }
 
 export class DecisionService {
-  readonly audit: AuditLog;
   /**
    * The last reasons serialized per artifact and environment. Policy is evaluated every time; this
    * only spares serializing and hashing reasons equal to the previous ones (the common case: the
@@ -100,13 +99,14 @@ export class DecisionService {
 
   constructor(
     private readonly db: Database,
+    /** The process's group-committed audit log (shared with every other appender). */
+    readonly audit: AuditLog,
     private readonly policies: PolicyStore,
     private readonly facts: FactsCache,
     private readonly exceptions: ExceptionsCache,
     private readonly metrics?: Metrics,
     private readonly clock: () => Date = () => new Date(),
   ) {
-    this.audit = new AuditLog(db.pool);
   }
 
   #reasonsBlob(req: DecisionRequest, reasons: Decision['reasons']): AuditBlob {

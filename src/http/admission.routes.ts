@@ -70,6 +70,8 @@ export async function admissionRoutes(app: FastifyInstance, opts: { decisions: D
   };
   app.post<{ Querystring: { environment?: string } }>('/v1/admission', {
     bodyLimit: ADMISSION_BODY_LIMIT,
+    // As /v1/decisions: each image's decision is audited; request logs only for warnings and errors.
+    logLevel: 'warn',
     config: { scope: 'decide' },
     schema: { ...schema, querystring: { type: 'object', properties: { environment: { type: 'string', maxLength: 100 } }, additionalProperties: false } },
   }, async (request) => handle(request, request.query.environment));

@@ -41,6 +41,9 @@ const serviceName = { type: 'string', minLength: 1, maxLength: 200 } as const;
 export async function decisionRoutes(app: FastifyInstance, opts: { decisions: DecisionService; db: Database }): Promise<void> {
   app.post<{ Body: { artifact: string; environment: string; service?: string; record?: boolean } }>('/v1/decisions', {
     bodyLimit: SMALL_BODY_LIMIT,
+    // Every decision is in the audit log with its id; per-request info logs at thousands per
+    // second would only be noise (warnings and errors are still logged).
+    logLevel: 'warn',
     config: { scope: 'decide' },
     schema: {
       tags: ['decide'],

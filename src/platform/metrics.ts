@@ -36,6 +36,24 @@ export class Metrics {
     buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 21600, 86400],
     registers: [this.registry],
   });
+  readonly auditBatchSize = new Histogram({
+    name: 'attestant_audit_commit_batch_size',
+    help: 'Audit events (decisions, ingests, ...) written per group commit',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+    registers: [this.registry],
+  });
+  readonly auditCommitSeconds = new Histogram({
+    name: 'attestant_audit_commit_seconds',
+    help: 'Time of one group commit (one statement, one WAL flush)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+
+  auditCommit(entries: number, seconds: number): void {
+    this.auditBatchSize.observe(entries);
+    this.auditCommitSeconds.observe(seconds);
+  }
+
   // SLIs over a sliding window of recent decisions (see recordDecisionSli).
   readonly verifiedProvenanceShare = new Gauge({
     name: 'attestant_decided_artifacts_verified_provenance_ratio',

@@ -28,17 +28,19 @@ DECLARE
   hashes text[];
   n integer;
 BEGIN
+  -- Everything that needs no chain head happens before the lock, so a second batch in flight
+  -- (AuditLog runs two) does this work while the first one holds the lock and commits.
   IF p_blobs IS NOT NULL THEN
     INSERT INTO decision_reasons (digest, body)
     SELECT b->>0, b->>1 FROM json_array_elements(p_blobs) AS b
     ON CONFLICT (digest) DO NOTHING;
   END IF;
-  PERFORM pg_advisory_xact_lock(7412339002);
-  SELECT hash INTO head FROM audit_event ORDER BY seq DESC LIMIT 1;
-  head := coalesce(head, repeat('0', 64));
   -- json, not jsonb: the bodies are only split out of the array here, never parsed.
   bodies := ARRAY(SELECT e FROM json_array_elements_text(p_bodies) WITH ORDINALITY AS t(e, o) ORDER BY o);
   n := coalesce(array_length(bodies, 1), 0);
+  PERFORM pg_advisory_xact_lock(7412339002);
+  SELECT hash INTO head FROM audit_event ORDER BY seq DESC LIMIT 1;
+  head := coalesce(head, repeat('0', 64));
   IF n = 0 THEN RETURN head; END IF;
   IF p_hashes IS NOT NULL AND p_expected_head = head AND array_length(p_hashes, 1) = n THEN
     hashes := p_hashes;
