@@ -5,6 +5,7 @@
 import type pg from 'pg';
 import { hash } from 'node:crypto';
 import { eventBody } from './chain.ts';
+import { AppError } from '../platform/errors.ts';
 
 /**
  * `blobs`: texts the payload references by digest (a decision's reasons, see the
@@ -13,7 +14,7 @@ import { eventBody } from './chain.ts';
 export interface AuditEntry { kind: string; actor?: string | undefined; subject?: string | undefined; payload: unknown; at?: Date; blobs?: AuditBlob[] }
 export interface AuditBlob { digest: string; body: string }
 
-const APPEND = 'SELECT attestant_audit_append($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::json, $6::text, $7::text[], $8::json) AS head';
+const APPEND = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::json) AS head';
 
 /**
  * A text and its digest, for an audit payload to reference instead of embedding it. Decisions
@@ -49,25 +50,39 @@ function chain(head: string, bodies: string[]): string[] {
   return out;
 }
 
-/** The parameters of attestant_audit_append: indexed columns, then the bodies (one JSON array). */
-function appendArgs(entries: AuditEntry[]): { args: unknown[]; bodies: string[] } {
-  // Timestamps travel as the ISO text the body already holds (the driver's Date formatting is slow).
-  const at: string[] = [], kind: string[] = [], actor: (string | null)[] = [], subject: (string | null)[] = [], bodies: string[] = [];
-  for (const e of entries) {
-    const ev = { at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null };
-    const iso = ev.at.toISOString();
-    at.push(iso); kind.push(ev.kind); actor.push(ev.actor); subject.push(ev.subject); bodies.push(eventBody(ev, iso));
-  }
-  // The bodies travel as one JSON text: the driver does not escape them element by element.
-  return { args: [at, kind, actor, subject, JSON.stringify(bodies)], bodies };
+/**
+ * The bodies of a batch, and the text attestant_audit_append takes them as: joined by newlines,
+ * which JSON.stringify never emits (a raw newline inside a string is written as \n).
+ */
+function appendArgs(entries: AuditEntry[]): { bodies: string[]; joined: string } {
+  const bodies: string[] = [];
+  for (const e of entries) bodies.push(eventBody({ at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null }));
+  return { bodies, joined: bodies.join('\n') };
+}
+
+function hasNul(body: string): boolean {
+  return body.includes('\\u0000');
+}
+
+function nulRejected(): AuditEntryRejected {
+  return new AuditEntryRejected('AUDIT_ENTRY_INVALID', 'An audit event cannot contain the NUL character (U+0000).');
+}
+
+function blobsArg(blobs: AuditBlob[]): string | null {
+  return blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null;
 }
 
 /** Appends inside the caller's transaction (ingests, exceptions); the chain lock is held until it commits. */
 export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const blobs = newBlobs(entries, new Set());
-  await client.query(APPEND, [...appendArgs(entries).args, null, null, blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null]);
+  const { bodies, joined } = appendArgs(entries);
+  if (bodies.some(hasNul)) throw nulRejected();
+  await client.query(APPEND, [joined, null, null, blobsArg(blobs)]);
 }
+
+/** An entry the log cannot store (it never reaches a batch). */
+export class AuditEntryRejected extends AppError<'AUDIT_ENTRY_INVALID'> {}
 
 interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
 
@@ -105,21 +120,32 @@ export class AuditLog {
   }
 
   private dispatch(): void {
-    const batch = this.queue;
+    let batch = this.queue;
     this.queue = [];
+    const { bodies: all } = appendArgs(batch.map((p) => p.entry));
+    // PostgreSQL text cannot hold U+0000: such an entry would fail its whole batch, so it fails alone.
+    if (all.some(hasNul)) {
+      batch = batch.filter((p, i) => (hasNul(all[i]!) ? (p.reject(nulRejected()), false) : true));
+      if (batch.length === 0) {
+        if (this.queue.length > 0 && this.inFlight < LANES) this.dispatch();
+        return;
+      }
+    }
+    const bodies = all.length === batch.length ? all : all.filter((b) => !hasNul(b));
+    const joined = bodies.join('\n');
     this.inFlight++;
     this.batches++;
     if (batch.length > this.maxBatch) this.maxBatch = batch.length;
     const seq = ++this.dispatched;
     const entries = batch.map((p) => p.entry);
-    const { args, bodies } = appendArgs(entries);
     const expected = this.expectedHead;
     const hashes = expected ? chain(expected, bodies) : null;
     this.expectedHead = hashes ? hashes[hashes.length - 1] : undefined;
     const blobs = newBlobs(entries, this.stored);
     const t0 = performance.now();
     // A single statement is its own transaction: all of the batch commits, or none of it.
-    this.pool.query<{ head: string }>(APPEND, [...args, expected ?? null, hashes, blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null]).then(
+    // Named: each pooled connection parses and plans the call once, not once per batch.
+    this.pool.query<{ head: string }>({ name: 'attestant_audit_append', text: APPEND, values: [joined, expected ?? null, hashes?.join(',') ?? null, blobsArg(blobs)] }).then(
       (result) => {
         this.onCommit?.(batch.length, (performance.now() - t0) / 1000);
         // The database's head is the truth; it only replaces the expectation if no later batch

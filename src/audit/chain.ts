@@ -16,8 +16,8 @@ export interface ChainEvent {
  * The text an event's hash covers (after the previous hash and a newline). It is stored verbatim,
  * so verification hashes the stored text itself and needs no canonical form: plain JSON.stringify.
  */
-export function eventBody(e: ChainEvent, atIso = e.at.toISOString()): string {
-  return JSON.stringify({ at: atIso, kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
+export function eventBody(e: ChainEvent): string {
+  return JSON.stringify({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
 }
 
 
@@ -25,7 +25,23 @@ export interface StoredChainEvent { seq: string; at: Date; kind: string; actor: 
 
 export type ChainCheck =
   | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'columns_mismatch'; expected: string; found: string };
+  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'columns_mismatch' | 'reasons_missing' | 'reasons_mismatch'; expected: string; found: string };
+
+/** The digest a decision event's body references its reasons by (decision_reasons), if any. */
+export function reasonsDigestOf(body: string): string | undefined {
+  try {
+    const d = (JSON.parse(body) as { payload?: { reasonsDigest?: unknown } }).payload?.reasonsDigest;
+    return typeof d === 'string' ? d : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Checks a stored reasons text against the digest that references it. */
+export function checkReasons(digest: string, body: string | undefined): 'reasons_missing' | 'reasons_mismatch' | undefined {
+  if (body === undefined) return 'reasons_missing';
+  return `sha256:${createHash('sha256').update(body).digest('hex')}` === digest ? undefined : 'reasons_mismatch';
+}
 
 /** Streaming verifier: feed events in seq order. */
 export class ChainVerifier {
@@ -51,6 +67,11 @@ export class ChainVerifier {
     this.prev = e.hash;
     this.n++;
     return true;
+  }
+
+  /** Events verified so far. */
+  get count(): number {
+    return this.n;
   }
 
   result(): ChainCheck {

@@ -21,6 +21,7 @@ export class UnavailableError extends AppError<'UNAVAILABLE' | 'POLICY_UNAVAILAB
 export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   // 400: the request cannot be understood
   BAD_REQUEST: 400,
+  AUDIT_ENTRY_INVALID: 400,
   VALIDATION_FAILED: 400,
   INVALID_DIGEST: 400,
   INVALID_JSON: 400,

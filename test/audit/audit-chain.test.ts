@@ -72,3 +72,56 @@ test('deleting a row breaks the link of the next one', async () => {
     assert.equal(r.reason, 'prev_hash_mismatch');
   }
 });
+
+test('decision reasons are stored once per distinct text, read back by the decision view, and verified by digest', async () => {
+  const d = await freshDatabase();
+  const { toBlob } = await import('../../src/audit/audit-log.ts');
+  const log = new AuditLog(d.pool);
+  const reasonsA = [{ rule: 'sbom', outcome: 'pass', message: 'SBOM bound', evidence: { sbomId: 'x' } }];
+  const reasonsB = [{ rule: 'sbom', outcome: 'fail', message: 'no SBOM' }];
+  const decide = (i: number, reasons: unknown[]) => {
+    const blob = toBlob(JSON.stringify(reasons));
+    return log.append({ kind: 'decision', subject: 'sha256:aa', payload: { decisionId: randomUUID(), environment: 'prod', allowed: i % 2 === 0, outcome: 'allow', mode: 'enforce', policy: null, reasonsDigest: blob.digest }, blobs: [blob] });
+  };
+  await Promise.all(Array.from({ length: 40 }, (_, i) => decide(i, i % 4 === 3 ? reasonsB : reasonsA)));
+  const { rows: stored } = await d.pool.query('SELECT count(*)::int AS n FROM decision_reasons');
+  assert.equal(stored[0].n, 2);
+  const { rows: view } = await d.pool.query("SELECT reasons FROM decision ORDER BY created_at, id");
+  assert.equal(view.length, 40);
+  const seen = view.map((r: { reasons: unknown }) => { try { assert.deepEqual(r.reasons, reasonsA); return 'A'; } catch { assert.deepEqual(r.reasons, reasonsB); return 'B'; } });
+  assert.deepEqual([seen.filter((x: string) => x === 'A').length, seen.filter((x: string) => x === 'B').length], [30, 10]);
+  assert.equal((await verifyAuditChain(d.pool)).ok, true);
+  await assert.rejects(d.pool.query("UPDATE decision_reasons SET body = '[]'"), /append-only/);
+
+  // Tampering with a reasons text is found at the first decision that references it.
+  const digestB = toBlob(JSON.stringify(reasonsB)).digest;
+  const { rows: first } = await d.pool.query<{ seq: string }>("SELECT min(seq)::text AS seq FROM audit_event WHERE body LIKE '%' || $1 || '%'", [digestB]);
+  await d.pool.query('ALTER TABLE decision_reasons DISABLE TRIGGER decision_reasons_append_only');
+  await d.pool.query(`UPDATE decision_reasons SET body = replace(body, 'no SBOM', 'SBOM ok') WHERE digest = $1`, [digestB]);
+  const r = await verifyAuditChain(d.pool, 7);
+  assert.equal(r.ok, false);
+  if (!r.ok) {
+    assert.equal(r.reason, 'reasons_mismatch');
+    assert.equal(r.brokenAt, first[0]!.seq);
+  }
+  await d.pool.query('DELETE FROM decision_reasons WHERE digest = $1', [digestB]);
+  const gone = await verifyAuditChain(d.pool);
+  assert.equal(gone.ok, false);
+  if (!gone.ok) assert.equal(gone.reason, 'reasons_missing');
+});
+
+test('two batches in flight still make one linear chain; an entry that cannot be stored fails alone', async () => {
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  const ok = Array.from({ length: 300 }, (_, i) => log.append({ kind: 'x', payload: { i } }));
+  // PostgreSQL text cannot hold U+0000: this one is refused, and the entries batched with it are not.
+  const bad = log.append({ kind: 'x', payload: { bad: 'a\u0000b' } }).then(() => 'stored', (e: { code?: string }) => e.code);
+  const more = Array.from({ length: 100 }, (_, i) => log.append({ kind: 'y', payload: { i } }));
+  await Promise.all([...ok, ...more]);
+  assert.equal(await bad, 'AUDIT_ENTRY_INVALID');
+  const { rows } = await d.pool.query('SELECT count(*)::int AS n FROM audit_event');
+  assert.equal(rows[0].n, 400);
+  const r = await verifyAuditChain(d.pool, 33);
+  assert.deepEqual(r.ok && r.count, 400);
+  assert.ok(log.batches > 2, `batches ${log.batches}`);
+});

@@ -14,11 +14,14 @@ CREATE TABLE decision_reasons (
 CREATE TRIGGER decision_reasons_append_only BEFORE UPDATE OR DELETE ON decision_reasons
   FOR EACH ROW EXECUTE FUNCTION attestant_forbid_change();
 
--- p_blobs: a JSON array of [digest, text] pairs to store (if new) in the same statement, so a
--- batch's events and the reasons they reference commit together.
+-- The batch arrives as three texts (the driver then copies strings, not array elements):
+--   p_bodies: the events' JSON bodies joined by newlines (JSON.stringify never emits one);
+--   p_hashes: the hashes the writer chained from p_expected_head, joined by commas (or NULL);
+--   p_blobs:  a JSON array of [digest, text] pairs to store (if new) with the events.
+-- The indexed columns (at, kind, actor, subject) are read from each body, so they cannot disagree
+-- with what the hash covers.
 DROP FUNCTION attestant_audit_append(timestamptz[], text[], text[], text[], json, text, text[]);
-CREATE FUNCTION attestant_audit_append(p_at timestamptz[], p_kind text[], p_actor text[], p_subject text[], p_bodies json,
-                                       p_expected_head text DEFAULT NULL, p_hashes text[] DEFAULT NULL, p_blobs json DEFAULT NULL)
+CREATE FUNCTION attestant_audit_append(p_bodies text, p_expected_head text DEFAULT NULL, p_hashes text DEFAULT NULL, p_blobs json DEFAULT NULL)
 RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   head text;
@@ -35,15 +38,16 @@ BEGIN
     SELECT b->>0, b->>1 FROM json_array_elements(p_blobs) AS b
     ON CONFLICT (digest) DO NOTHING;
   END IF;
-  -- json, not jsonb: the bodies are only split out of the array here, never parsed.
-  bodies := ARRAY(SELECT e FROM json_array_elements_text(p_bodies) WITH ORDINALITY AS t(e, o) ORDER BY o);
+  bodies := CASE WHEN p_bodies = '' THEN '{}'::text[] ELSE string_to_array(p_bodies, E'\n') END;
   n := coalesce(array_length(bodies, 1), 0);
   PERFORM pg_advisory_xact_lock(7412339002);
   SELECT hash INTO head FROM audit_event ORDER BY seq DESC LIMIT 1;
   head := coalesce(head, repeat('0', 64));
   IF n = 0 THEN RETURN head; END IF;
-  IF p_hashes IS NOT NULL AND p_expected_head = head AND array_length(p_hashes, 1) = n THEN
-    hashes := p_hashes;
+  IF p_hashes IS NOT NULL AND p_expected_head = head THEN
+    hashes := string_to_array(p_hashes, ',');
+  END IF;
+  IF hashes IS NOT NULL AND array_length(hashes, 1) = n THEN
     prevs := head || hashes[1:n - 1];
   ELSE
     prev := head;
@@ -56,8 +60,9 @@ BEGIN
     END LOOP;
   END IF;
   INSERT INTO audit_event (at, kind, actor, subject, body, prev_hash, hash)
-  SELECT a, k, ac, s, b, ph, h
-  FROM unnest(p_at, p_kind, p_actor, p_subject, bodies, prevs, hashes) WITH ORDINALITY AS t(a, k, ac, s, b, ph, h, o)
+  SELECT (j->>'at')::timestamptz, j->>'kind', j->>'actor', j->>'subject', b, ph, h
+  FROM unnest(bodies, prevs, hashes) WITH ORDINALITY AS t(b, ph, h, o)
+  CROSS JOIN LATERAL (SELECT b::json AS j) AS parsed
   ORDER BY o;
   RETURN hashes[n];
 END $$;
