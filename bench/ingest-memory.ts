@@ -6,7 +6,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { findFreePort } from '../src/platform/embedded-postgres.ts';
+import { migrate } from '../src/platform/migrations.ts';
+import { hashToken } from '../src/platform/tokens.ts';
 import { ADMIN_TOKEN } from './bench-app.ts';
 
 export interface MemoryRun { status: number; componentCount?: number; ms: number; sizeBytes: number; beforeRss: number; sampledPeakRss: number; hwmRss?: number }
@@ -43,11 +46,22 @@ function upload(base: string, file: string, contentType: string): Promise<{ stat
 
 export async function measureServerIngestMemory(databaseUrl: string, file: string, contentType: string): Promise<MemoryRun> {
   const root = fileURLToPath(new URL('..', import.meta.url));
+  // The token is stored the way POST /v1/tokens stores it, not given as ATTESTANT_ADMIN_TOKEN: the
+  // service then starts as a default install does (its start-up token check runs through Prisma,
+  // whose query compiler is part of the resident baseline).
+  const client = new pg.Client(databaseUrl);
+  await client.connect();
+  try {
+    await migrate(client);
+    await client.query(`INSERT INTO api_token (name, token_hash, scopes) VALUES ('bench', $1, '{admin}') ON CONFLICT (token_hash) DO NOTHING`, [hashToken(ADMIN_TOKEN)]);
+  } finally {
+    await client.end();
+  }
   const port = await findFreePort();
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, ['bin/attestant.mjs', 'serve'], {
     cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN, ATTESTANT_BODY_LIMIT: '64mb', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', ATTESTANT_ADMIN_TOKEN: '', ATTESTANT_BODY_LIMIT: '64mb' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
@@ -58,12 +72,19 @@ export async function measureServerIngestMemory(databaseUrl: string, file: strin
     let hwmReset = false;
     try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); hwmReset = true; } catch { /* not Linux or not allowed */ }
     let peak = before;
-    const sampler = setInterval(() => { const r = procStatus(pid, 'VmRSS'); if (r && r > peak) peak = r; }, 5);
     const t0 = performance.now();
+    const timeline: string[] = [];
+    let lastMb = 0;
+    const sampler = setInterval(() => {
+      const r = procStatus(pid, 'VmRSS');
+      if (r && r > peak) peak = r;
+      if (process.env.BENCH_RSS_TIMELINE && r && Math.abs(r / 1048576 - lastMb) >= 3) { lastMb = r / 1048576; timeline.push(`${(performance.now() - t0).toFixed(0)}ms ${lastMb.toFixed(0)}MB`); }
+    }, 5);
     const res = await upload(base, file, contentType);
     const ms = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 30));
     clearInterval(sampler);
+    if (timeline.length) process.stderr.write(`RSS timeline: ${timeline.join(', ')}\n`);
     const hwm = hwmReset ? procStatus(pid, 'VmHWM') : undefined;
     let componentCount: number | undefined;
     try { componentCount = (JSON.parse(res.body) as { componentCount?: number }).componentCount; } catch { /* problem body */ }

@@ -79,11 +79,12 @@ export class SbomAssembler implements InventorySink {
   readonly #edgeTo = new IntList();
   readonly #rowOfKey = new Map<string, number>();
   #pending: ComponentRow[] = [];
+  #rows = 0;
   #subjectRef = -1;
   #rootRow = -1;
 
   get rowCount(): number {
-    return this.#rowOfKey.size;
+    return this.#rows;
   }
 
   get pendingRows(): number {
@@ -118,13 +119,14 @@ export class SbomAssembler implements InventorySink {
     this.#edgeTo.push(this.#ref(to));
   }
 
+  /** The graph over rows. Call once, after every row was taken: it releases the ref and key maps. */
   finish(): AssembledGraph {
+    const rows = this.rowCount;
     const refRow = this.#refRow.view();
     const { depth, parent } = computeRefDepths({
       refCount: this.#refIndex.size, components: this.#components.view(), nestedIn: this.#nestedIn.view(),
       edgeFrom: this.#edgeFrom.view(), edgeTo: this.#edgeTo.view(), subject: this.#subjectRef,
     });
-    const rows = this.rowCount;
     const root = this.#rootRow;
     // Per row; -2 marks "not a member yet".
     const mDepth = new Int32Array(rows).fill(-2);
@@ -160,6 +162,10 @@ export class SbomAssembler implements InventorySink {
       members.parent[m] = mParent[row]!;
       m++;
     }
+    // The maps from refs and keys are the largest things a big SBOM leaves here, and nothing
+    // needs them once the graph is in rows: let them go before the SQL phase allocates.
+    this.#refIndex.clear();
+    this.#rowOfKey.clear();
     return { rowCount: rows, rootRow: root, members: { row: members.row.subarray(0, m), direct: members.direct.subarray(0, m), depth: members.depth.subarray(0, m), parent: members.parent.subarray(0, m) }, edges: this.#rowEdges(refRow, rows) };
   }
 
@@ -205,7 +211,7 @@ export class SbomAssembler implements InventorySink {
     // 40-character key. Reading a character makes V8 flatten it in place (~90 bytes), which is
     // what a map holding 100k keys for the whole ingest should keep.
     row.key.charCodeAt(0);
-    const i = this.#rowOfKey.size;
+    const i = this.#rows++;
     this.#rowOfKey.set(row.key, i);
     this.#pending.push(row);
     return i;

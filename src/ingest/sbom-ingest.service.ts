@@ -152,6 +152,7 @@ export class SbomIngestService {
         const { header, schemaFindings } = await readSbom(body, assembler, { contentType: req.contentType, flush });
         throwIfStrict(req.strict, header, schemaFindings);
         const { graph, componentIds } = await writeComponentRows(client, assembler, writer);
+        if (!body.inMemory) collectGarbage();
         const findings = [...header.findings, ...schemaFindings, ...assembler.findings];
         const artifactDigests = req.artifact ? [req.artifact] : [...new Set(header.subject?.digests ?? [])];
         const documentId = body.inMemory
