@@ -1,8 +1,10 @@
 // SBOM ingest through HTTP (app.inject POST /v1/sboms) to committed rows, against a raw unnest
 // insert of the same rows in the same run; a phase breakdown of the pure steps; re-upload of the
-// same bytes; and peak RSS while ingesting a ~50 MB SBOM (in a child process).
+// same bytes; and peak RSS of the service process (bin/attestant.mjs serve, its own process)
+// while a ~50 MB SBOM is streamed to it over a socket.
 //
 //   npm run bench -- ingest          (DATABASE_URL set: that server; unset: embedded PostgreSQL)
+//   BENCH_RSS_TIMELINE=1             also print the service's RSS over the large ingest
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
