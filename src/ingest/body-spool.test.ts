@@ -80,3 +80,14 @@ describe('SpooledBody', () => {
     assert.deepEqual(await collect(body), Buffer.alloc(0));
   });
 });
+
+describe('SpooledBody: a stream that fails', () => {
+  test('a client abort is a 400-class BodyError, and a spilled file is removed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
+    const failing = new Readable({ read() {} });
+    failing.push(randomBytes(20_000));
+    setImmediate(() => failing.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
+    assert.equal(await code(SpooledBody.fromStream(failing, { limit: 1 << 20, spillBytes: 10_000, tmpDir: dir })), 'BAD_REQUEST');
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});

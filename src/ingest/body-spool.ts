@@ -104,7 +104,12 @@ export class SpooledBody {
       gunzip?.destroy();
       if (file) await file.handle.close().catch(() => {}).then(() => rm(file!.dir, { recursive: true, force: true }));
       if (err instanceof BodyError) throw err;
-      if ((err as { code?: string }).code?.startsWith('Z_')) throw new BodyError('BAD_ENCODING', `The body is not valid gzip: ${(err as Error).message}`);
+      const code = (err as { code?: string }).code;
+      if (code?.startsWith('Z_')) throw new BodyError('BAD_ENCODING', `The body is not valid gzip: ${(err as Error).message}`);
+      // The client went away mid-upload: nobody will read the answer, but it is not our fault.
+      if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
+        throw new BodyError('BAD_REQUEST', 'The request body ended before its declared length.');
+      }
       throw err;
     }
     const digest = `sha256:${hash.digest('hex')}`;
