@@ -14,6 +14,11 @@ export class FactsCache {
 
   constructor(private readonly load: (digest: string) => Promise<ArtifactFacts>, private readonly maxEntries = 50_000) {}
 
+  /** The cached facts, synchronously, when get() would answer from the cache (the hot path awaits nothing). */
+  peek(digest: string): ArtifactFacts | undefined {
+    return this.trusted ? this.entries.get(digest) : undefined;
+  }
+
   async get(digest: string): Promise<ArtifactFacts> {
     if (this.trusted) {
       const hit = this.entries.get(digest);

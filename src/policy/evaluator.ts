@@ -82,12 +82,28 @@ function decide(policy: Policy, reasons: Reason[]): Decision {
   }
 }
 
+/**
+ * Attestations by id, built once per facts object (facts are immutable once loaded). A derived
+ * index of the input, not a cached verdict: evaluation stays a pure function of its arguments.
+ */
+const attestationIndexes = new WeakMap<readonly AttestationFacts[], { length: number; index: Map<string, AttestationFacts> }>();
+function attestationIndex(facts: ArtifactFacts): Map<string, AttestationFacts> {
+  const list = facts.attestations;
+  let entry = attestationIndexes.get(list);
+  // The length check keeps a caller that appends to the same array (tests do) from a stale index.
+  if (!entry || entry.length !== list.length) {
+    entry = { length: list.length, index: new Map(list.map((a) => [a.id, a])) };
+    attestationIndexes.set(list, entry);
+  }
+  return entry.index;
+}
+
 function checkRules(policy: Policy, facts: ArtifactFacts, now: Date): Reason[] {
   const r = policy.rules;
   const out: Reason[] = [];
   // Only facts backed by a verified attestation of this artifact count; the
   // storage layer guarantees this, and we re-check the cheap half of it.
-  const attestations = new Map(facts.attestations.map((a) => [a.id, a]));
+  const attestations = attestationIndex(facts);
   if (r.provenance) out.push(...checkProvenance(policy, facts, attestations));
   if (r.signers) out.push(checkSigners(r.signers, facts.attestations));
   if (r.sbom) out.push(checkSbom(facts));
