@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './platform/database.ts';
 import { generateToken, hashToken } from './platform/tokens.ts';
 import { TokenRepository } from './graph/token.repository.ts';
 import { buildApp } from './app.ts';
+import { sweepStaleSpools } from './ingest/body-spool.ts';
 
 export interface RunningServer { app: FastifyInstance; db: Database; config: Config; url: string; close(): Promise<void> }
 
@@ -38,6 +39,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       : undefined;
     // Policies and trust load (and can fail start-up) before a token is minted or a port opened.
     app = await buildApp({ config, db, https, logger: { level: config.logLevel } });
+    const swept = await sweepStaleSpools();
+    if (swept > 0) log.info({ swept }, 'removed upload spool directories left by an earlier process');
     await bootstrapAdminToken(config, db, log);
     const url = await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;

@@ -91,3 +91,20 @@ describe('SpooledBody: a stream that fails', () => {
     assert.deepEqual(readdirSync(dir), []);
   });
 });
+
+describe('sweepStaleSpools', () => {
+  test('removes spool directories older than the cut-off and nothing else', async () => {
+    const { sweepStaleSpools } = await import('./body-spool.ts');
+    const { mkdirSync, writeFileSync, utimesSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'sweep-test-'));
+    for (const name of ['attestant-upload-old', 'attestant-upload-new', 'other-old']) {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, 'body'), 'x');
+    }
+    const twoHoursAgo = (Date.now() - 2 * 3600_000) / 1000;
+    utimesSync(join(dir, 'attestant-upload-old'), twoHoursAgo, twoHoursAgo);
+    utimesSync(join(dir, 'other-old'), twoHoursAgo, twoHoursAgo);
+    assert.equal(await sweepStaleSpools(dir), 1);
+    assert.deepEqual(readdirSync(dir).sort(), ['attestant-upload-new', 'other-old']);
+  });
+});

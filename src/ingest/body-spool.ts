@@ -3,7 +3,7 @@
 // the bytes arrive, so a 50 MB SBOM never exists as one Buffer (nor as a Buffer plus its gunzipped
 // copy) unless a consumer asks for it.
 import { createHash } from 'node:crypto';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { mkdtemp, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -13,6 +13,8 @@ import { collectGarbage } from '../platform/gc.ts';
 
 /** Bodies up to this size stay in memory; beyond it they go to a temporary file. */
 export const DEFAULT_SPILL_BYTES = 8 * 1024 * 1024;
+/** Name prefix of the spool directories (sweepStaleSpools removes leftovers). */
+const SPOOL_PREFIX = 'attestant-upload-';
 /** Size of the reads when a spilled body is consumed. */
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -69,7 +71,7 @@ export class SpooledBody {
       }
       parts.push(chunk);
       if (size > spill) {
-        const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), 'attestant-upload-'));
+        const dir = await mkdtemp(join(opts.tmpDir ?? tmpdir(), SPOOL_PREFIX));
         file = { dir, handle: await open(join(dir, 'body'), 'w+', 0o600) };
         for (const p of parts) await file.handle.write(p);
         parts = [];
@@ -165,3 +167,28 @@ export class SpooledBody {
   }
 }
 
+
+
+/**
+ * Removes spool directories a killed process left behind (a live upload never stays this long).
+ * Returns how many were removed. Errors are ignored: another process may be sweeping too.
+ */
+export async function sweepStaleSpools(dir = tmpdir(), olderThanMs = 60 * 60 * 1000, now = Date.now()): Promise<number> {
+  let removed = 0;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (!name.startsWith(SPOOL_PREFIX)) continue;
+    const path = join(dir, name);
+    try {
+      if (now - (await stat(path)).mtimeMs < olderThanMs) continue;
+      await rm(path, { recursive: true, force: true });
+      removed++;
+    } catch { /* gone already */ }
+  }
+  return removed;
+}

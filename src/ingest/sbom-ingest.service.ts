@@ -73,8 +73,8 @@ export async function writeComponentRows(client: pg.ClientBase, assembler: SbomA
 }
 
 /**
- * Passes chunks through, collecting garbage every few megabytes: each chunk becomes a hex string
- * and a socket buffer, off-heap garbage V8 would otherwise let pile up to tens of megabytes.
+ * Passes chunks through, collecting garbage every few megabytes: each chunk is copied into a
+ * socket buffer, off-heap garbage V8 would otherwise let pile up to tens of megabytes.
  */
 async function* reclaiming(chunks: AsyncIterable<Buffer>, everyBytes = 4 * 1024 * 1024): AsyncGenerator<Buffer> {
   let since = 0;
