@@ -80,6 +80,21 @@ describe('readSbom: streamed CycloneDX JSON equals the whole-document parse', ()
     assert.deepEqual(s.read.schemaFindings, (await whole(bytes)).schema);
   });
 
+  test('other top-level arrays (annotations) are still validated, and header findings come first', async () => {
+    const bytes = json({
+      bomFormat: 'CycloneDX', specVersion: '1.6',
+      components: [{ type: 'nope', name: 'a' }],
+      annotations: [{ subjects: ['a'], annotator: {}, timestamp: 'not a date', text: 'x' }],
+      metadata: { timestamp: 7 },
+    });
+    const s = await streamed(bytes);
+    const pointers = s.read.schemaFindings.map((f) => f.pointer);
+    assert.ok(pointers.some((p) => p?.startsWith('/annotations/0')), JSON.stringify(pointers));
+    assert.ok(pointers.includes('/metadata/timestamp'), JSON.stringify(pointers));
+    assert.equal(pointers.at(-1), '/components/0/type');
+    assert.deepEqual(s.read.schemaFindings, (await whole(bytes)).schema);
+  });
+
   test('components and dependencies that are not arrays are reported, not fatal', async () => {
     const s = await streamed(json({ bomFormat: 'CycloneDX', specVersion: '1.6', components: { a: 1 }, dependencies: 'x' }));
     assert.deepEqual(s.read.header.findings.map((f) => [f.code, f.pointer]), [['INVALID_FIELD', '/components'], ['INVALID_FIELD', '/dependencies']]);

@@ -92,15 +92,17 @@ async function readJsonHeader(body: SpooledBody): Promise<{ header: Record<strin
 }
 
 async function readCycloneDxJson(body: SpooledBody, fullHeader: Record<string, unknown>, arrays: Set<string>, into: SbomAssembler, opts: ReadOptions): Promise<SbomRead> {
-  // Header members that are SPDX-ish arrays (skipped above) are not CycloneDX fields; the schema
-  // reports them (additionalProperties) from a placeholder, the parser ignores them.
+  // Other arrays the header pass skipped (CycloneDX `annotations`, or SPDX-looking keys) are not
+  // read by the parser but must be validated: the element pass decodes them whole, as members.
   const header: Record<string, unknown> = { ...fullHeader };
-  for (const k of arrays) if (!CDX_SPLIT_KEYS.has(k)) header[k] = [];
   const validator = new CdxJsonSegmentValidator(typeof header.specVersion === 'string' ? header.specVersion : '');
   const parser = new CdxJsonSegmentParser(header, into);
-  validator.header(header, { components: arrays.has('components'), dependencies: arrays.has('dependencies') });
   const flushRows = opts.flushRows ?? 5000;
   await scan(body, CDX_SPLIT_KEYS, false, (s) => {
+    if (s.kind === 'member') {
+      if (arrays.has(s.key) && !CDX_SPLIT_KEYS.has(s.key)) Object.defineProperty(header, s.key, { value: s.value, enumerable: true, writable: true, configurable: true });
+      return;
+    }
     if (s.kind !== 'element') return;
     if (s.key === 'components') {
       validator.component(s.index, s.value);
@@ -110,5 +112,6 @@ async function readCycloneDxJson(body: SpooledBody, fullHeader: Record<string, u
       parser.dependency(s.index, s.value);
     }
   }, opts.flush && (async () => { if (into.pendingRows >= flushRows) await opts.flush!(); }));
+  validator.header(header, { components: arrays.has('components'), dependencies: arrays.has('dependencies') });
   return { kind: { format: 'cyclonedx', encoding: 'json' }, header: parser.finishHeader(), schemaFindings: validator.findings() };
 }

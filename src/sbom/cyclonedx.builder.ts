@@ -96,10 +96,10 @@ export class CdxInventoryBuilder {
       return;
     }
     // Resolved now when both ends are known, so a large document's dependencies are not held;
-    // a forward reference waits for finish().
+    // a forward reference (or a dangling one) waits for finish().
     const from = this.#byBomRef.get(ref);
     const to = this.#byBomRef.get(dependsOn);
-    if (from !== undefined && to !== undefined && !this.#deps.length) this.#out.edge(from, to);
+    if (from !== undefined && to !== undefined) this.#out.edge(from, to);
     else this.#deps.push({ ref, dependsOn, at });
   }
 

@@ -134,17 +134,20 @@ function cdxSchema(specVersion: string): CdxSchema | null {
 /**
  * Validates a CycloneDX JSON document given the way the streaming ingest reads it: the header
  * (top-level members without the components/dependencies arrays), then each array element.
- * Findings carry pointers into the whole document. Capped at MAX_FINDINGS like every sink.
+ * Findings carry pointers into the whole document. Capped at MAX_FINDINGS like every sink. The
+ * header may be given last (a streaming read knows all of it only at the end); its findings are
+ * listed first all the same.
  */
 export class CdxJsonSegmentValidator {
   readonly #schema: CdxSchema | null;
-  readonly #findings: Finding[] = [];
+  readonly #header: Finding[] = [];
+  readonly #elements: Finding[] = [];
   #dropped = 0;
 
   constructor(readonly specVersion: string) {
     this.#schema = CDX_SCHEMA_VERSIONS.has(specVersion) ? cdxSchema(specVersion) : null;
-    if (!CDX_SCHEMA_VERSIONS.has(specVersion)) this.#findings.push({ code: 'SCHEMA_UNAVAILABLE', message: `no CycloneDX schema for version ${specVersion}` });
-    else if (!this.#schema) this.#findings.push({ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} JSON schema could not be loaded` });
+    if (!CDX_SCHEMA_VERSIONS.has(specVersion)) this.#header.push({ code: 'SCHEMA_UNAVAILABLE', message: `no CycloneDX schema for version ${specVersion}` });
+    else if (!this.#schema) this.#header.push({ code: 'SCHEMA_UNAVAILABLE', message: `CycloneDX ${specVersion} JSON schema could not be loaded` });
   }
 
   /** `arrays`: which of components/dependencies the document has as arrays (checked empty here, item by item below). */
@@ -153,40 +156,43 @@ export class CdxJsonSegmentValidator {
     const doc = { ...header };
     if (arrays.components) doc.components = [];
     if (arrays.dependencies) doc.dependencies = [];
-    this.#check(this.#schema.root, doc, '');
+    this.#check(this.#schema.root, doc, '', this.#header);
   }
 
   component(index: number, value: unknown): void {
-    if (this.#schema) this.#check(this.#schema.component, value, `/components/${index}`);
+    if (this.#schema) this.#check(this.#schema.component, value, `/components/${index}`, this.#elements);
   }
 
   dependency(index: number, value: unknown): void {
-    if (this.#schema) this.#check(this.#schema.dependency, value, `/dependencies/${index}`);
+    if (this.#schema) this.#check(this.#schema.dependency, value, `/dependencies/${index}`, this.#elements);
   }
 
+  /** Header findings first, then element findings in document order, MAX_FINDINGS in all. */
   findings(): Finding[] {
-    const out = [...this.#findings];
-    if (this.#dropped > 0) out.push({ code: 'FINDINGS_TRUNCATED', message: `${this.#dropped} further schema errors were dropped` });
+    const all = [...this.#header, ...this.#elements];
+    const out = all.slice(0, MAX_FINDINGS);
+    const dropped = this.#dropped + all.length - out.length;
+    if (dropped > 0) out.push({ code: 'FINDINGS_TRUNCATED', message: `${dropped} further schema errors were dropped` });
     return out;
   }
 
-  #check(validate: ValidateFunction, value: unknown, prefix: string): void {
+  #check(validate: ValidateFunction, value: unknown, prefix: string, into: Finding[]): void {
     try {
       if (validate(value)) return;
     } catch (e) {
       // ajv recurses with the document: a hostile nesting depth overflows its stack. Reported, not fatal.
-      this.#add({ code: 'SCHEMA_ERROR', message: `validation failed: ${e instanceof Error ? e.message : String(e)}`, pointer: prefix });
+      this.#add(into, { code: 'SCHEMA_ERROR', message: `validation failed: ${e instanceof Error ? e.message : String(e)}`, pointer: prefix });
       return;
     }
     for (const e of validate.errors ?? []) {
       const extra = e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : '';
-      this.#add({ code: 'SCHEMA', message: `${e.message ?? 'invalid'}${extra}`, pointer: prefix + e.instancePath });
+      this.#add(into, { code: 'SCHEMA', message: `${e.message ?? 'invalid'}${extra}`, pointer: prefix + e.instancePath });
     }
   }
 
-  #add(f: Finding): void {
-    if (this.#findings.length >= MAX_FINDINGS) this.#dropped++;
-    else this.#findings.push(f);
+  #add(into: Finding[], f: Finding): void {
+    if (into.length >= MAX_FINDINGS) this.#dropped++;
+    else into.push(f);
   }
 }
 
