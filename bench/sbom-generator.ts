@@ -3,18 +3,9 @@
 // metadata.component root and a full dependency graph (every component has a `dependencies`
 // entry; edges only go to later components so the graph is a DAG reachable from the root).
 import { createHash } from 'node:crypto';
+import { rng } from '../test/helpers/seeded-random.ts';
 
-/** Small fast PRNG (mulberry32) so documents are reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng };
 
 export const WORDS = [
   'core', 'util', 'utils', 'parse', 'parser', 'json', 'yaml', 'http', 'fetch', 'stream', 'async', 'path', 'glob', 'fs',

@@ -3,8 +3,7 @@
 // rather than per decision. A batch is ONE statement in its own implicit transaction:
 // attestant_audit_append() takes the chain lock, checks the head and inserts the events.
 import type pg from 'pg';
-import { hash } from 'node:crypto';
-import { eventBody } from './chain.ts';
+import { blobDigest, eventBody, linkHash } from './chain.ts';
 import { AppError } from '../platform/errors.ts';
 
 /**
@@ -25,7 +24,7 @@ const recentDigests = new Map<string, string>();
 export function toBlob(body: string): AuditBlob {
   let digest = recentDigests.get(body);
   if (digest === undefined) {
-    digest = `sha256:${hash('sha256', body, 'hex')}`;
+    digest = blobDigest(body);
     if (recentDigests.size >= 256) recentDigests.clear();
     recentDigests.set(body, digest);
   }
@@ -44,20 +43,23 @@ function chain(head: string, bodies: string[]): string[] {
   const out: string[] = [];
   let prev = head;
   for (const b of bodies) {
-    prev = hash('sha256', `${prev}\n${b}`, 'hex');
+    prev = linkHash(prev, b);
     out.push(prev);
   }
   return out;
 }
 
+/** The events' bodies, in order. */
+function eventBodies(entries: AuditEntry[]): string[] {
+  return entries.map((e) => eventBody({ at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null }));
+}
+
 /**
- * The bodies of a batch, and the text attestant_audit_append takes them as: joined by newlines,
- * which JSON.stringify never emits (a raw newline inside a string is written as \n).
+ * The text attestant_audit_append takes a batch's bodies as: joined by newlines, which
+ * JSON.stringify never emits (a raw newline inside a string is written as \n).
  */
-function appendArgs(entries: AuditEntry[]): { bodies: string[]; joined: string } {
-  const bodies: string[] = [];
-  for (const e of entries) bodies.push(eventBody({ at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null }));
-  return { bodies, joined: bodies.join('\n') };
+function joinBodies(bodies: string[]): string {
+  return bodies.join('\n');
 }
 
 function hasNul(body: string): boolean {
@@ -76,9 +78,9 @@ function blobsArg(blobs: AuditBlob[]): string | null {
 export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
   const blobs = newBlobs(entries, new Set());
-  const { bodies, joined } = appendArgs(entries);
+  const bodies = eventBodies(entries);
   if (bodies.some(hasNul)) throw nulRejected();
-  await client.query(APPEND, [joined, null, null, blobsArg(blobs)]);
+  await client.query(APPEND, [joinBodies(bodies), null, null, blobsArg(blobs)]);
 }
 
 /** An entry the log cannot store (it never reaches a batch). */
@@ -122,7 +124,7 @@ export class AuditLog {
   private dispatch(): void {
     let batch = this.queue;
     this.queue = [];
-    const { bodies: all } = appendArgs(batch.map((p) => p.entry));
+    const all = eventBodies(batch.map((p) => p.entry));
     // PostgreSQL text cannot hold U+0000: such an entry would fail its whole batch, so it fails alone.
     if (all.some(hasNul)) {
       batch = batch.filter((p, i) => (hasNul(all[i]!) ? (p.reject(nulRejected()), false) : true));
@@ -132,7 +134,7 @@ export class AuditLog {
       }
     }
     const bodies = all.length === batch.length ? all : all.filter((b) => !hasNul(b));
-    const joined = bodies.join('\n');
+    const joined = joinBodies(bodies);
     this.inFlight++;
     this.batches++;
     if (batch.length > this.maxBatch) this.maxBatch = batch.length;

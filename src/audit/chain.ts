@@ -1,6 +1,6 @@
 // The audit chain: each event's hash covers the previous hash and the event's JSON body,
 // so editing, deleting or reordering any row breaks every later link.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -16,6 +16,16 @@ export interface ChainEvent {
  * The text an event's hash covers (after the previous hash and a newline). It is stored verbatim,
  * so verification hashes the stored text itself and needs no canonical form: plain JSON.stringify.
  */
+/** The hash of one link: it covers the previous hash and the event's body (attestant_audit_append computes the same). */
+export function linkHash(prevHash: string, body: string): string {
+  return hash('sha256', `${prevHash}\n${body}`, 'hex');
+}
+
+/** The digest a decision event references its reasons text by (decision_reasons.digest). */
+export function blobDigest(body: string): string {
+  return `sha256:${hash('sha256', body, 'hex')}`;
+}
+
 export function eventBody(e: ChainEvent): string {
   return JSON.stringify({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
 }
@@ -40,7 +50,7 @@ export function reasonsDigestOf(body: string): string | undefined {
 /** Checks a stored reasons text against the digest that references it. */
 export function checkReasons(digest: string, body: string | undefined): 'reasons_missing' | 'reasons_mismatch' | undefined {
   if (body === undefined) return 'reasons_missing';
-  return `sha256:${createHash('sha256').update(body).digest('hex')}` === digest ? undefined : 'reasons_mismatch';
+  return blobDigest(body) === digest ? undefined : 'reasons_mismatch';
 }
 
 /** Streaming verifier: feed events in seq order. */
@@ -56,7 +66,7 @@ export class ChainVerifier {
       return false;
     };
     if (e.prevHash !== this.prev) return fail('prev_hash_mismatch', this.prev, e.prevHash);
-    const h = createHash('sha256').update(e.prevHash).update('\n').update(e.body).digest('hex');
+    const h = linkHash(e.prevHash, e.body);
     if (h !== e.hash) return fail('hash_mismatch', h, e.hash);
     // The indexed columns must say what the hashed body says.
     let b: { at?: unknown; kind?: unknown; actor?: unknown; subject?: unknown };

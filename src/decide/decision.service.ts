@@ -82,7 +82,8 @@ export class ExceptionsCache {
   }
 
   async get(now: Date): Promise<PolicyException[]> {
-    if (this.trusted && this.value && Date.now() - this.loadedAt < this.ttlMs) return this.value;
+    const hit = this.peek();
+    if (hit) return hit;
     this.inflight ??= this.repo.active(now).then(
       (v) => { this.value = v; this.loadedAt = Date.now(); this.inflight = undefined; return v; },
       (e: unknown) => { this.inflight = undefined; throw e; },

@@ -20,10 +20,8 @@ export class FactsCache {
   }
 
   async get(digest: string): Promise<ArtifactFacts> {
-    if (this.trusted) {
-      const hit = this.entries.get(digest);
-      if (hit) return hit;
-    }
+    const hit = this.peek(digest);
+    if (hit) return hit;
     const pending = this.inflight.get(digest);
     if (pending) return pending;
     this.misses++;

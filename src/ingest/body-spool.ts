@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { BodyError, isGzip } from './body.ts';
+import { BodyError, badGzip, declaresGzip, isGzip, sha256Digest, tooLarge } from './body.ts';
 import { collectGarbage } from '../platform/gc.ts';
 
 /** Bodies up to this size stay in memory; beyond it they go to a temporary file. */
@@ -37,15 +37,17 @@ export class SpooledBody {
   ) {}
 
   static fromBuffer(bytes: Buffer): SpooledBody {
-    return new SpooledBody(bytes.length, `sha256:${createHash('sha256').update(bytes).digest('hex')}`, bytes, undefined);
+    return new SpooledBody(bytes.length, sha256Digest(bytes), bytes, undefined);
   }
 
   /** Consumes `stream`; rejects with BodyError (413 beyond the limit, 400 for bad gzip). */
   static async fromStream(stream: Readable, opts: SpoolOptions): Promise<SpooledBody> {
-    const enc = (opts.contentEncoding ?? '').trim().toLowerCase();
-    if (enc && enc !== 'identity' && enc !== 'gzip' && enc !== 'x-gzip') {
+    let gzip: boolean;
+    try {
+      gzip = declaresGzip(opts.contentEncoding);
+    } catch (err) {
       stream.resume();
-      throw new BodyError('BAD_ENCODING', `Content-Encoding ${enc} is not supported (use gzip or none).`);
+      throw err;
     }
     const spill = opts.spillBytes ?? DEFAULT_SPILL_BYTES;
     const hash = createHash('sha256');
@@ -53,7 +55,6 @@ export class SpooledBody {
     let parts: Buffer[] = [];
     let file: { dir: string; handle: FileHandle } | undefined;
     let spilledAt = 0;
-    const tooLarge = (what: string) => new BodyError('PAYLOAD_TOO_LARGE', `The ${what} exceeds the configured limit (ATTESTANT_BODY_LIMIT).`);
 
     const accept = async (chunk: Buffer): Promise<void> => {
       size += chunk.length;
@@ -79,7 +80,6 @@ export class SpooledBody {
       }
     };
 
-    let gzip = enc === 'gzip' || enc === 'x-gzip';
     let raw = 0;
     const it = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     let gunzip: ReturnType<typeof createGunzip> | undefined;
@@ -107,7 +107,7 @@ export class SpooledBody {
       if (file) await file.handle.close().catch(() => {}).then(() => rm(file!.dir, { recursive: true, force: true }));
       if (err instanceof BodyError) throw err;
       const code = (err as { code?: string }).code;
-      if (code?.startsWith('Z_')) throw new BodyError('BAD_ENCODING', `The body is not valid gzip: ${(err as Error).message}`);
+      if (code?.startsWith('Z_')) throw badGzip(err);
       // The client went away mid-upload: nobody will read the answer, but it is not our fault.
       if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (err as Error).message === 'aborted') {
         throw new BodyError('BAD_REQUEST', 'The request body ended before its declared length.');

@@ -10,18 +10,31 @@ export function isGzip(bytes: Buffer): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
-export function decodeBody(raw: Buffer, contentEncoding: string | undefined, limit: number): Buffer {
+/** True when the request declares gzip; BAD_ENCODING for any encoding but gzip or none. */
+export function declaresGzip(contentEncoding: string | undefined): boolean {
   const enc = (contentEncoding ?? '').trim().toLowerCase();
   if (enc && enc !== 'identity' && enc !== 'gzip' && enc !== 'x-gzip') {
     throw new BodyError('BAD_ENCODING', `Content-Encoding ${enc} is not supported (use gzip or none).`);
   }
-  if (enc === 'gzip' || enc === 'x-gzip' || isGzip(raw)) {
+  return enc === 'gzip' || enc === 'x-gzip';
+}
+
+export function tooLarge(what: 'request body' | 'decompressed body'): BodyError {
+  return new BodyError('PAYLOAD_TOO_LARGE', `The ${what} exceeds the configured limit (ATTESTANT_BODY_LIMIT).`);
+}
+
+export function badGzip(err: unknown): BodyError {
+  return new BodyError('BAD_ENCODING', `The body is not valid gzip: ${(err as Error).message}`);
+}
+
+/** A body already in memory (small routes); SpooledBody is the streaming form of the same rules. */
+export function decodeBody(raw: Buffer, contentEncoding: string | undefined, limit: number): Buffer {
+  if (declaresGzip(contentEncoding) || isGzip(raw)) {
     try {
       return gunzipSync(raw, { maxOutputLength: limit });
     } catch (err) {
-      const e = err as { code?: string };
-      if (e.code === 'ERR_BUFFER_TOO_LARGE') throw new BodyError('PAYLOAD_TOO_LARGE', 'The decompressed body exceeds the configured limit (ATTESTANT_BODY_LIMIT).');
-      throw new BodyError('BAD_ENCODING', `The body is not valid gzip: ${(err as Error).message}`);
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw tooLarge('decompressed body');
+      throw badGzip(err);
     }
   }
   return raw;

@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { rng } from '../../test/helpers/seeded-random.ts';
 import { readFileSync } from 'node:fs';
 import { compareVersions, ecosystemOf, isOrderable, versionSortKey } from './version-order.ts';
 import { compareKeys } from './sort-key-encoding.ts';
@@ -223,17 +224,6 @@ describe('generic fallback (composer, conan, unknown types)', () => {
 
 // ---------------------------------------------------------------------------
 // Property tests: on random versions of each scheme, key order = compare order.
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Gen = (r: () => number) => string;
 const pick = <T,>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;

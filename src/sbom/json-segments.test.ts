@@ -1,21 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { rng } from '../../test/helpers/seeded-random.ts';
 import { JsonSegmentError, JsonSegmentScanner, scanJsonSegments, type JsonSegment, type JsonSegmentScannerOptions } from './json-segments.ts';
 
 const SPLIT = new Set(['components', 'dependencies', 'packages']);
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
-
-/** Deterministic PRNG (mulberry32) so the random chunkings are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function chunkBySize(bytes: Buffer, size: number): Buffer[] {
   const out: Buffer[] = [];
