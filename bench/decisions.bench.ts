@@ -3,7 +3,7 @@
 // the same run on the same machine. Also the cold-miss latency for an artifact with 5
 // attestations and a 1,000-component SBOM.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../src/platform/embedded-postgres.ts';
@@ -14,18 +14,19 @@ import { benchDatabase, percentile, withRatio, type BenchResult } from './harnes
 
 const TOKEN = 'att_bench-admin-token';
 const DURATION = Number(process.env.BENCH_DECISION_SECONDS ?? 6);
+const WARM_UP_SECONDS = 3;
 
 interface Cannon { requests: { average: number }; latency: { p99: number; p50: number; average: number }; non2xx: number; errors: number; '2xx': number; tool: string }
 
 const HAVE_WRK = spawnSync('wrk', ['--version']).error === undefined;
 
 /** wrk (C, one thread) leaves more of this 2-core machine to the server than autocannon (Node). */
-function wrk(url: string, opts: { method: string; body?: string; headers?: Record<string, string> }): Promise<Cannon> {
+function wrk(url: string, opts: LoadOptions, seconds: number): Promise<Cannon> {
   const lua = join(mkdtempSync(join(tmpdir(), 'attestant-wrk-')), 'post.lua');
   writeFileSync(lua, `wrk.method = ${JSON.stringify(opts.method)}\nwrk.body = ${JSON.stringify(opts.body ?? '')}\n${Object.entries(opts.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n')}\n` +
     'done = function(summary, latency, requests)\n  io.write(string.format("JSON {\\"rps\\":%f,\\"p50\\":%f,\\"p99\\":%f,\\"n\\":%d,\\"errors\\":%d,\\"non2xx\\":%d}\\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))\nend\n');
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', '-c64', `-d${DURATION}s`, '-s', lua, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('wrk', ['-t1', '-c64', `-d${seconds}s`, '-s', lua, url], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => {
@@ -37,12 +38,15 @@ function wrk(url: string, opts: { method: string; body?: string; headers?: Recor
   });
 }
 
-function load(url: string, opts: { method: string; body?: string; headers?: Record<string, string> }): Promise<Cannon> {
-  return HAVE_WRK ? wrk(url, opts) : autocannon(url, opts);
+
+interface LoadOptions { method: string; body?: string; headers?: Record<string, string> }
+
+function load(url: string, opts: LoadOptions, seconds = DURATION): Promise<Cannon> {
+  return HAVE_WRK ? wrk(url, opts, seconds) : autocannon(url, opts, seconds);
 }
 
-function autocannon(url: string, opts: { method: string; body?: string; headers?: Record<string, string> }): Promise<Cannon> {
-  const args = ['autocannon', '-j', '-c', '64', '-d', String(DURATION), '-m', opts.method];
+function autocannon(url: string, opts: LoadOptions, seconds: number): Promise<Cannon> {
+  const args = ['autocannon', '-j', '-c', '64', '-d', String(seconds), '-m', opts.method];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (opts.body) args.push('-b', opts.body);
   args.push(url);
@@ -99,6 +103,26 @@ async function startChild(args: string[], env: Record<string, string>): Promise<
 function cpuMicros(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** User + system CPU of every PostgreSQL server process on this machine, in microseconds. */
+function postgresCpuMicros(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^[0-9]+$/.test(pid)) continue;
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) continue;
+      total += cpuMicros(Number(pid));
+    } catch { /* exited meanwhile */ }
+  }
+  return total;
+}
+
+/** Busy and total jiffies of the whole machine (/proc/stat). */
+function machineCpu(): { busy: number; total: number } {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = f.reduce((a, b) => a + b, 0);
+  return { busy: total - f[3]! - f[4]!, total };
 }
 
 /** The service's group-commit counters from /metrics. */
@@ -183,17 +207,28 @@ spec:
     let service: Child | undefined;
     try {
       service = await startChild(['bin/attestant.mjs', 'serve'], { DATABASE_URL: bdb.url, ATTESTANT_POLICY_DIR: policyDir, ATTESTANT_ADMIN_TOKEN: TOKEN });
+      // Both servers first run unmeasured for a few seconds: the comparison is of steady states,
+      // not of how long each takes to optimize its hot code.
+      await load(`${bare.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
+      await load(`${service.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
       const metricsBefore = await auditMetrics(service.url);
       const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
       // Alternate the two servers (three rounds each) and keep the median round of each, so a
       // noisy neighbour slowing one phase does not decide the ratio. CPU is each server process's.
       const reals: Cannon[] = [];
       const bases: Cannon[] = [];
-      const cpu = { real: 0, bare: 0 };
+      const cpu = { real: 0, bare: 0, postgres: 0, machineBusy: 0 };
       const measured = async (which: 'real' | 'bare', child: Child) => {
         const c0 = cpuMicros(child.pid);
+        const pg0 = postgresCpuMicros();
+        const m0 = machineCpu();
         const r = await load(`${child.url}/v1/decisions`, { method: 'POST', body, headers });
         cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
+        if (which === 'real') {
+          const m1 = machineCpu();
+          cpu.postgres += (postgresCpuMicros() - pg0) / Math.max(1, r['2xx']);
+          cpu.machineBusy += (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
+        }
         return r;
       };
       for (let round = 0; round < 3; round++) {
@@ -211,7 +246,7 @@ spec:
       const commitMs = (1000 * (metricsAfter.seconds - metricsBefore.seconds)) / Math.max(1, commits);
       results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `${real.tool}, ${DURATION} s; p50 ${real.latency.p50.toFixed(2)} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
-      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average; server process CPU per answered request: decisions ${(cpu.real / 3).toFixed(0)} µs, bare ${(cpu.bare / 3).toFixed(0)} µs; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
+      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average; CPU per answered request: service process ${(cpu.real / 3).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / 3).toFixed(0)} µs, bare process ${(cpu.bare / 3).toFixed(0)} µs; machine busy during the decision rounds ${((100 * cpu.machineBusy) / 3).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
     } finally {
       await service?.stop();
       await bare.stop();

@@ -1,19 +1,19 @@
 // Durable, hash-chained audit log with group commit: concurrent appends that arrive while a flush
 // is running are written together by the next flush, so durability costs one WAL flush per batch
-// rather than per decision. A batch is ONE statement in its own implicit transaction:
-// attestant_audit_append() takes the chain lock, checks the head and inserts the events.
+// rather than per decision. A batch is ONE statement in its own implicit transaction (see
+// batch-writer.ts).
 import type pg from 'pg';
-import { blobDigest, eventBody, linkHash } from './chain.ts';
+import { blobDigest, eventBody } from './chain.ts';
+import { appendInTransaction, BatchWriter, type AuditBatch } from './batch-writer.ts';
 import { AppError } from '../platform/errors.ts';
 
 /**
  * `blobs`: texts the payload references by digest (a decision's reasons, see the
  * 20261122020000_decision_reasons migration), stored in the same statement as the event.
+ * `payload` may be a JsonText (chain.ts) when the caller has serialized it already.
  */
 export interface AuditEntry { kind: string; actor?: string | undefined; subject?: string | undefined; payload: unknown; at?: Date; blobs?: AuditBlob[] }
 export interface AuditBlob { digest: string; body: string }
-
-const APPEND = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::json) AS head';
 
 /**
  * A text and its digest, for an audit payload to reference instead of embedding it. Decisions
@@ -38,28 +38,13 @@ function newBlobs(entries: AuditEntry[], stored: ReadonlySet<string>): AuditBlob
   return [...out.values()].sort((a, b) => (a.digest < b.digest ? -1 : 1));
 }
 
-/** Chains bodies after `head` exactly as attestant_audit_append does. */
-function chain(head: string, bodies: string[]): string[] {
-  const out: string[] = [];
-  let prev = head;
-  for (const b of bodies) {
-    prev = linkHash(prev, b);
-    out.push(prev);
-  }
-  return out;
+function toBatch(bodies: string[], blobs: AuditBlob[]): AuditBatch {
+  return { bodies: bodies.join('\n'), count: bodies.length, blobs: blobs.map((b) => [b.digest, b.body]) };
 }
 
 /** The events' bodies, in order. */
 function eventBodies(entries: AuditEntry[]): string[] {
   return entries.map((e) => eventBody({ at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null }));
-}
-
-/**
- * The text attestant_audit_append takes a batch's bodies as: joined by newlines, which
- * JSON.stringify never emits (a raw newline inside a string is written as \n).
- */
-function joinBodies(bodies: string[]): string {
-  return bodies.join('\n');
 }
 
 function hasNul(body: string): boolean {
@@ -70,17 +55,12 @@ function nulRejected(): AuditEntryRejected {
   return new AuditEntryRejected('AUDIT_ENTRY_INVALID', 'An audit event cannot contain the NUL character (U+0000).');
 }
 
-function blobsArg(blobs: AuditBlob[]): string | null {
-  return blobs.length ? JSON.stringify(blobs.map((b) => [b.digest, b.body])) : null;
-}
-
 /** Appends inside the caller's transaction (ingests, exceptions); the chain lock is held until it commits. */
 export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const blobs = newBlobs(entries, new Set());
   const bodies = eventBodies(entries);
   if (bodies.some(hasNul)) throw nulRejected();
-  await client.query(APPEND, [joinBodies(bodies), null, null, blobsArg(blobs)]);
+  await appendInTransaction(client, toBatch(bodies, newBlobs(entries, new Set())));
 }
 
 /** An entry the log cannot store (it never reaches a batch). */
@@ -101,17 +81,13 @@ export class AuditLog {
   /** Largest batch and number of batches. */
   maxBatch = 0;
   batches = 0;
-  /**
-   * The chain head after the last dispatched batch, chained here from the head the database last
-   * returned; undefined after a failure, until a batch comes back with the real head. A batch sent
-   * with a head that turns out wrong is chained by the database itself (slow path), never wrongly.
-   */
-  private expectedHead: string | undefined;
-  private dispatched = 0;
   /** Blob digests this process has seen committed: not sent again (bounded; forgetting only costs a resend). */
   private stored = new Set<string>();
+  private readonly writer: BatchWriter;
 
-  constructor(private readonly pool: pg.Pool, private readonly onCommit?: (entries: number, seconds: number) => void) {}
+  constructor(pool: pg.Pool, private readonly onCommit?: (entries: number, seconds: number) => void) {
+    this.writer = new BatchWriter(pool);
+  }
 
   /** Resolves once the entry is committed. */
   append(entry: AuditEntry): Promise<void> {
@@ -124,41 +100,30 @@ export class AuditLog {
   private dispatch(): void {
     let batch = this.queue;
     this.queue = [];
-    const all = eventBodies(batch.map((p) => p.entry));
+    let bodies = eventBodies(batch.map((p) => p.entry));
     // PostgreSQL text cannot hold U+0000: such an entry would fail its whole batch, so it fails alone.
-    if (all.some(hasNul)) {
+    if (bodies.some(hasNul)) {
+      const all = bodies;
       batch = batch.filter((p, i) => (hasNul(all[i]!) ? (p.reject(nulRejected()), false) : true));
+      bodies = all.filter((b) => !hasNul(b));
       if (batch.length === 0) {
         if (this.queue.length > 0 && this.inFlight < LANES) this.dispatch();
         return;
       }
     }
-    const bodies = all.length === batch.length ? all : all.filter((b) => !hasNul(b));
-    const joined = joinBodies(bodies);
     this.inFlight++;
     this.batches++;
     if (batch.length > this.maxBatch) this.maxBatch = batch.length;
-    const seq = ++this.dispatched;
-    const entries = batch.map((p) => p.entry);
-    const expected = this.expectedHead;
-    const hashes = expected ? chain(expected, bodies) : null;
-    this.expectedHead = hashes ? hashes[hashes.length - 1] : undefined;
-    const blobs = newBlobs(entries, this.stored);
+    const blobs = newBlobs(batch.map((p) => p.entry), this.stored);
     const t0 = performance.now();
-    // A single statement is its own transaction: all of the batch commits, or none of it.
-    // Named: each pooled connection parses and plans the call once, not once per batch.
-    this.pool.query<{ head: string }>({ name: 'attestant_audit_append', text: APPEND, values: [joined, expected ?? null, hashes?.join(',') ?? null, blobsArg(blobs)] }).then(
-      (result) => {
+    this.writer.write(toBatch(bodies, blobs)).then(
+      () => {
         this.onCommit?.(batch.length, (performance.now() - t0) / 1000);
-        // The database's head is the truth; it only replaces the expectation if no later batch
-        // has been dispatched on top of this one since.
-        if (seq === this.dispatched) this.expectedHead = result.rows[0]?.head;
         if (this.stored.size + blobs.length > 10_000) this.stored.clear();
         for (const b of blobs) this.stored.add(b.digest);
         for (const p of batch) p.resolve();
       },
       (err: unknown) => {
-        this.expectedHead = undefined;
         for (const p of batch) p.reject(err);
       },
     ).finally(() => {

@@ -12,10 +12,6 @@ export interface ChainEvent {
   payload: unknown;
 }
 
-/**
- * The text an event's hash covers (after the previous hash and a newline). It is stored verbatim,
- * so verification hashes the stored text itself and needs no canonical form: plain JSON.stringify.
- */
 /** The hash of one link: it covers the previous hash and the event's body (attestant_audit_append computes the same). */
 export function linkHash(prevHash: string, body: string): string {
   return hash('sha256', `${prevHash}\n${body}`, 'hex');
@@ -26,8 +22,26 @@ export function blobDigest(body: string): string {
   return `sha256:${hash('sha256', body, 'hex')}`;
 }
 
+/**
+ * A payload already serialized, by a caller that writes the same event shape many times a second
+ * (decisions); it must be what JSON.stringify would make of the payload.
+ */
+export class JsonText {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * The text an event's hash covers (after the previous hash and a newline): the JSON.stringify of
+ * { at, kind, actor, subject, payload }. It is stored verbatim, so verification hashes the stored
+ * text itself and needs no canonical form.
+ */
 export function eventBody(e: ChainEvent): string {
-  return JSON.stringify({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload });
+  const payload = e.payload instanceof JsonText ? e.payload.text : JSON.stringify(e.payload);
+  return `{"at":"${e.at.toISOString()}","kind":${JSON.stringify(e.kind)},"actor":${jsonOrNull(e.actor)},"subject":${jsonOrNull(e.subject)}${payload === undefined ? '' : `,"payload":${payload}`}}`;
+}
+
+function jsonOrNull(s: string | null | undefined): string {
+  return s == null ? 'null' : JSON.stringify(s);
 }
 
 

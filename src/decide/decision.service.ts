@@ -13,57 +13,11 @@ import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
 import type { FactsCache } from './facts-cache.ts';
 import type { PolicyStore } from './policy-store.ts';
+import { attachReasonsJson, decisionEventPayload, sameReasons, type DecisionResponse } from './decision-json.ts';
+
+export type { DecisionResponse } from './decision-json.ts';
 
 export interface DecisionRequest { artifact: string; environment: string; service?: string; record?: boolean; actor?: string }
-
-export interface DecisionResponse {
-  decisionId: string;
-  allowed: boolean;
-  outcome: Decision['outcome'];
-  mode: Decision['mode'];
-  environment: string;
-  artifact: string;
-  service?: string;
-  policy?: { name: string; digest: string };
-  reasons: Decision['reasons'];
-  deployment?: { id: string; since: string };
-}
-
-/** Deep equality of JSON values (what JSON.stringify would make equal, for plain data). */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  // Same keys in the same order: JSON.stringify output depends on key order.
-  for (let i = 0; i < ka.length; i++) {
-    const k = ka[i]!;
-    if (k !== kb[i] || !jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
-  }
-  return true;
-}
-
-/** The reasons of a response as the audit log stored them, so HTTP need not serialize them again. */
-const serializedReasons = new WeakMap<DecisionResponse, string>();
-
-/** A DecisionResponse as JSON, in DecisionResult's property order. */
-export function decisionResponseJson(res: DecisionResponse): string {
-  const reasons = serializedReasons.get(res) ?? JSON.stringify(res.reasons);
-  let out = `{"decisionId":${JSON.stringify(res.decisionId)},"allowed":${res.allowed},"outcome":${JSON.stringify(res.outcome)},"mode":${JSON.stringify(res.mode)}`
-    + `,"environment":${JSON.stringify(res.environment)},"artifact":${JSON.stringify(res.artifact)}`;
-  if (res.service !== undefined) out += `,"service":${JSON.stringify(res.service)}`;
-  if (res.policy !== undefined) out += `,"policy":${JSON.stringify({ name: res.policy.name, digest: res.policy.digest })}`;
-  out += `,"reasons":${reasons}`;
-  if (res.deployment !== undefined) out += `,"deployment":${JSON.stringify({ id: res.deployment.id, since: res.deployment.since })}`;
-  return `${out}}`;
-}
 
 export class DecisionRequestError extends AppError<'BAD_REQUEST'> {}
 
@@ -118,7 +72,7 @@ export class DecisionService {
   #reasonsBlob(req: DecisionRequest, reasons: Decision['reasons']): AuditBlob {
     const key = `${req.artifact} ${req.environment}`;
     const last = this.#lastReasons.get(key);
-    if (last && jsonEqual(last.reasons, reasons)) return last.blob;
+    if (last && sameReasons(last.reasons, reasons)) return last.blob;
     const blob = toBlob(JSON.stringify(reasons));
     if (this.#lastReasons.size >= 10_000) this.#lastReasons.clear();
     this.#lastReasons.set(key, { reasons, blob });
@@ -154,10 +108,10 @@ export class DecisionService {
       reasonsJson = reasons.body;
       await this.audit.append({
         kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
-        payload: {
+        payload: decisionEventPayload({
           decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed,
           outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasonsDigest: reasons.digest,
-        },
+        }),
         blobs: [reasons],
       });
     } catch (err) {
@@ -173,7 +127,7 @@ export class DecisionService {
       ...(req.service ? { service: req.service } : {}),
       ...(decision.policy ? { policy: decision.policy } : {}),
     };
-    serializedReasons.set(res, reasonsJson);
+    attachReasonsJson(res, reasonsJson);
     if (req.record && decision.allowed && req.service) {
       const dep = await withTransaction(this.db.pool, async (c) => {
         const d = await recordDeployment(c, { artifact: req.artifact, service: req.service!, environment: req.environment, decisionId: id, at: now });

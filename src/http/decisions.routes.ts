@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { decisionResponseJson, type DecisionService } from '../decide/decision.service.ts';
+import type { DecisionService } from '../decide/decision.service.ts';
+import { decisionResponseJson } from '../decide/decision-json.ts';
 import { parseDigest } from '../ingest/body.ts';
 import { withTransaction, type Database } from '../platform/database.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
