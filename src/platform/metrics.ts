@@ -55,15 +55,18 @@ export class Metrics {
   }
 
   // SLIs over a sliding window of recent decisions (see recordDecisionSli).
-  readonly verifiedProvenanceShare = new Gauge({
+  // Computed when scraped, not on every decision.
+  readonly verifiedProvenanceShare: Gauge = new Gauge({
     name: 'attestant_decided_artifacts_verified_provenance_ratio',
     help: 'Share of recently decided artifacts that carry verified SLSA provenance (last 1000 decisions)',
     registers: [this.registry],
+    collect: () => { if (this.filled > 0) this.verifiedProvenanceShare.set(this.withProvenance / this.filled); },
   });
-  readonly policyViolationRate = new Gauge({
+  readonly policyViolationRate: Gauge = new Gauge({
     name: 'attestant_policy_violation_ratio',
     help: 'Share of recent decisions (last 1000) with at least one failed rule',
     registers: [this.registry],
+    collect: () => { if (this.filled > 0) this.policyViolationRate.set(this.withViolation / this.filled); },
   });
 
   // Ring buffer of the last SLI_WINDOW decisions with running counts: O(1) per decision.
@@ -90,8 +93,6 @@ export class Metrics {
     this.cursor = (this.cursor + 1) % SLI_WINDOW;
     this.withProvenance += bits & 1;
     this.withViolation += (bits >> 1) & 1;
-    this.verifiedProvenanceShare.set(this.withProvenance / this.filled);
-    this.policyViolationRate.set(this.withViolation / this.filled);
   }
 
 }
