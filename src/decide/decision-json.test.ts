@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attachReasonsJson, decisionEventPayload, decisionResponseJson, sameReasons, type DecisionEventPayload, type DecisionResponse } from './decision-json.ts';
+import { attachReasonsJson, decisionEventPayload, decisionResponseBytes, decisionResponseJson, ReasonsJson, sameReasons, type DecisionEventPayload, type DecisionResponse } from './decision-json.ts';
 import type { Reason } from '../policy/index.ts';
 
 // Strings JSON.stringify has to escape: quotes, backslashes, control characters (NUL included),
 // the line separators JavaScript once could not hold in a literal, and a lone surrogate.
-const TRICKY = ['prod', 'a"b\\c', 'line\nbreak\ttab', 'nul\u0000here', 'sep\u2028\u2029', 'lone\ud800', 'ünïcødé ✓'];
+const TRICKY = ['prod', 'ünïcødé ✓ 🚀', 'a"b\\c', 'line\nbreak\ttab', 'nul\u0000here', 'sep\u2028\u2029', 'lone\ud800', 'ünïcødé ✓'];
 
 test('the decision event payload is exactly what JSON.stringify writes, whatever the strings', () => {
   for (const environment of TRICKY) {
@@ -64,9 +64,11 @@ test('the decision answer is JSON.stringify of DecisionResult, with or without t
       artifact: res.artifact, service: res.service, policy: res.policy, reasons: res.reasons, deployment: res.deployment,
     });
     assert.equal(decisionResponseJson(res), expected);
+    assert.equal(decisionResponseBytes(res).toString('utf8'), expected);
     const withText = { ...res };
-    attachReasonsJson(withText, JSON.stringify(res.reasons));
+    attachReasonsJson(withText, new ReasonsJson(JSON.stringify(res.reasons)));
     assert.equal(decisionResponseJson(withText), expected);
+    assert.ok(decisionResponseBytes(withText).equals(Buffer.from(expected, 'utf8')));
     assert.deepEqual(Object.keys(withText), Object.keys(res), 'the attached text is not a visible property');
   }
 });

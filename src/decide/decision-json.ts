@@ -73,25 +73,51 @@ export function decisionEventPayload(p: DecisionEventPayload): JsonText {
 }
 
 /**
+ * A reasons JSON text (exactly JSON.stringify of the reasons) and its UTF-8 bytes, made once per
+ * distinct text: DecisionService keeps the last one per artifact and environment, and most
+ * decisions repeat it. The answer is then written from these bytes, not re-encoded each time.
+ */
+export class ReasonsJson {
+  #bytes: Buffer | undefined;
+  constructor(readonly text: string) {}
+  get bytes(): Buffer {
+    return (this.#bytes ??= Buffer.from(this.text, 'utf8'));
+  }
+}
+
+/**
  * The reasons of a response as the audit log stored them, so HTTP need not serialize them again.
  * A symbol-keyed field rather than a WeakMap entry: an ephemeron per decision costs the collector.
  */
 const REASONS_JSON = Symbol('reasonsJson');
-type WithReasonsJson = DecisionResponse & { [REASONS_JSON]?: string };
+type WithReasonsJson = DecisionResponse & { [REASONS_JSON]?: ReasonsJson };
 
-/** Records the reasons' JSON text (exactly JSON.stringify(res.reasons)) for decisionResponseJson. */
-export function attachReasonsJson(res: DecisionResponse, json: string): void {
+export function attachReasonsJson(res: DecisionResponse, json: ReasonsJson): void {
   (res as WithReasonsJson)[REASONS_JSON] = json;
 }
 
-/** A DecisionResponse as JSON, in DecisionResult's property order. */
-export function decisionResponseJson(res: DecisionResponse): string {
-  const reasons = (res as WithReasonsJson)[REASONS_JSON] ?? JSON.stringify(res.reasons);
-  let out = `{"decisionId":${JSON.stringify(res.decisionId)},"allowed":${res.allowed},"outcome":${JSON.stringify(res.outcome)},"mode":${JSON.stringify(res.mode)}`
+function reasonsOf(res: DecisionResponse): ReasonsJson {
+  return (res as WithReasonsJson)[REASONS_JSON] ?? new ReasonsJson(JSON.stringify(res.reasons));
+}
+
+/** The answer's JSON around its reasons, in DecisionResult's property order. */
+function around(res: DecisionResponse): [head: string, tail: string] {
+  let head = `{"decisionId":${JSON.stringify(res.decisionId)},"allowed":${res.allowed},"outcome":${JSON.stringify(res.outcome)},"mode":${JSON.stringify(res.mode)}`
     + `,"environment":${JSON.stringify(res.environment)},"artifact":${JSON.stringify(res.artifact)}`;
-  if (res.service !== undefined) out += `,"service":${JSON.stringify(res.service)}`;
-  if (res.policy !== undefined) out += `,"policy":${JSON.stringify({ name: res.policy.name, digest: res.policy.digest })}`;
-  out += `,"reasons":${reasons}`;
-  if (res.deployment !== undefined) out += `,"deployment":${JSON.stringify({ id: res.deployment.id, since: res.deployment.since })}`;
-  return `${out}}`;
+  if (res.service !== undefined) head += `,"service":${JSON.stringify(res.service)}`;
+  if (res.policy !== undefined) head += `,"policy":${JSON.stringify({ name: res.policy.name, digest: res.policy.digest })}`;
+  const tail = res.deployment === undefined ? '}' : `,"deployment":${JSON.stringify({ id: res.deployment.id, since: res.deployment.since })}}`;
+  return [`${head},"reasons":`, tail];
+}
+
+/** A DecisionResponse as JSON text. */
+export function decisionResponseJson(res: DecisionResponse): string {
+  const [head, tail] = around(res);
+  return head + reasonsOf(res).text + tail;
+}
+
+/** The same JSON as UTF-8 bytes, the reasons copied from their stored bytes (what the route sends). */
+export function decisionResponseBytes(res: DecisionResponse): Buffer {
+  const [head, tail] = around(res);
+  return Buffer.concat([Buffer.from(head, 'utf8'), reasonsOf(res).bytes, Buffer.from(tail, 'utf8')]);
 }

@@ -13,7 +13,7 @@ import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
 import type { FactsCache } from './facts-cache.ts';
 import type { PolicyStore } from './policy-store.ts';
-import { attachReasonsJson, decisionEventPayload, sameReasons, type DecisionResponse } from './decision-json.ts';
+import { attachReasonsJson, decisionEventPayload, ReasonsJson, sameReasons, type DecisionResponse } from './decision-json.ts';
 
 export type { DecisionResponse } from './decision-json.ts';
 
@@ -49,13 +49,19 @@ export class ExceptionsCache {
   setTrusted(t: boolean): void { this.trusted = t; this.invalidate(); }
 }
 
+/** The environment label of decisions about environments no policy governs. */
+export const UNGOVERNED = '(ungoverned)';
+
+/** A decision's reasons, their JSON and the audit blob that stores it. */
+interface StoredReasons { reasons: Decision['reasons']; json: ReasonsJson; blob: AuditBlob }
+
 export class DecisionService {
   /**
    * The last reasons serialized per artifact and environment. Policy is evaluated every time; this
    * only spares serializing and hashing reasons equal to the previous ones (the common case: the
    * same artifact asked about again), which costs more than the evaluation itself.
    */
-  readonly #lastReasons = new Map<string, { reasons: Decision['reasons']; blob: AuditBlob }>();
+  readonly #lastReasons = new Map<string, StoredReasons>();
 
   constructor(
     private readonly db: Database,
@@ -69,14 +75,15 @@ export class DecisionService {
   ) {
   }
 
-  #reasonsBlob(req: DecisionRequest, reasons: Decision['reasons']): AuditBlob {
+  #storedReasons(req: DecisionRequest, reasons: Decision['reasons']): StoredReasons {
     const key = `${req.artifact} ${req.environment}`;
     const last = this.#lastReasons.get(key);
-    if (last && sameReasons(last.reasons, reasons)) return last.blob;
-    const blob = toBlob(JSON.stringify(reasons));
+    if (last && sameReasons(last.reasons, reasons)) return last;
+    const json = new ReasonsJson(JSON.stringify(reasons));
+    const stored = { reasons, json, blob: toBlob(json.text) };
     if (this.#lastReasons.size >= 10_000) this.#lastReasons.clear();
-    this.#lastReasons.set(key, { reasons, blob });
-    return blob;
+    this.#lastReasons.set(key, stored);
+    return stored;
   }
 
   async decide(req: DecisionRequest): Promise<DecisionResponse> {
@@ -98,27 +105,27 @@ export class DecisionService {
       throw err;
     }
     const id = randomUUID();
-    let reasonsJson: string;
+    // The reasons are stored once per distinct text and referenced by digest (the chain still
+    // covers them): most decisions repeat the reasons of the previous one for that artifact.
+    const stored = this.#storedReasons(req, decision.reasons);
     try {
       // Durable before it is answered: resolves only after the batch's commit. The event is the
       // decision record (the `decision` view reads it back).
-      // The reasons are stored once per distinct text and referenced by digest (the chain still
-      // covers them): most decisions repeat the reasons of the previous one for that artifact.
-      const reasons = this.#reasonsBlob(req, decision.reasons);
-      reasonsJson = reasons.body;
       await this.audit.append({
         kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
         payload: decisionEventPayload({
           decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed,
-          outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasonsDigest: reasons.digest,
+          outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasonsDigest: stored.blob.digest,
         }),
-        blobs: [reasons],
+        blobs: [stored.blob],
       });
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
       throw err;
     }
-    this.metrics?.decisions.inc({ environment: req.environment, mode: decision.mode, outcome: decision.outcome });
+    // The environment comes from the request: only governed ones become label values, so a client
+    // cannot grow the metric without bound by inventing environment names.
+    this.metrics?.countDecision(set.byEnvironment.has(req.environment) ? req.environment : UNGOVERNED, decision.mode, decision.outcome);
     this.metrics?.recordDecisionSli(hasProvenance, decision.reasons.some((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'exception'));
 
     const res: DecisionResponse = {
@@ -127,7 +134,7 @@ export class DecisionService {
       ...(req.service ? { service: req.service } : {}),
       ...(decision.policy ? { policy: decision.policy } : {}),
     };
-    attachReasonsJson(res, reasonsJson);
+    attachReasonsJson(res, stored.json);
     if (req.record && decision.allowed && req.service) {
       const dep = await withTransaction(this.db.pool, async (c) => {
         const d = await recordDeployment(c, { artifact: req.artifact, service: req.service!, environment: req.environment, decisionId: id, at: now });

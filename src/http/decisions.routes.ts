@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { DecisionService } from '../decide/decision.service.ts';
-import { decisionResponseJson } from '../decide/decision-json.ts';
+import { decisionResponseBytes } from '../decide/decision-json.ts';
 import { parseDigest } from '../ingest/body.ts';
 import { withTransaction, type Database } from '../platform/database.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
@@ -67,8 +67,8 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
     const b = request.body;
     const res = await opts.decisions.decide({ artifact: b.artifact, environment: b.environment, service: b.service, record: b.record, actor: request.principal?.name });
     // Serialized here rather than by the response schema: the reasons are already JSON (the
-    // audit log stored that text), and this is the hottest route.
-    return reply.type('application/json; charset=utf-8').send(decisionResponseJson(res));
+    // audit log stored that text, and its bytes are kept with it), and this is the hottest route.
+    return reply.type('application/json; charset=utf-8').send(decisionResponseBytes(res));
   });
 
   app.post<{ Body: { artifact: string; service: string; environment: string } }>('/v1/deployments', {

@@ -49,6 +49,33 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // The labelled children of the two per-request series, by their label values: prom-client hashes
+  // a label object on every call, which on the decision route cost as much as the evaluation.
+  readonly #httpByLabels = new Map<string, { observe(seconds: number): void }>();
+  readonly #decisionsByLabels = new Map<string, { inc(): void }>();
+
+  observeHttp(method: string, route: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.#httpByLabels.get(key);
+    if (!child) {
+      if (this.#httpByLabels.size >= 1_000) this.#httpByLabels.clear();
+      child = this.httpDuration.labels(method, route, String(status));
+      this.#httpByLabels.set(key, child);
+    }
+    child.observe(seconds);
+  }
+
+  countDecision(environment: string, mode: string, outcome: string): void {
+    const key = `${mode} ${outcome} ${environment}`;
+    let child = this.#decisionsByLabels.get(key);
+    if (!child) {
+      if (this.#decisionsByLabels.size >= 1_000) this.#decisionsByLabels.clear();
+      child = this.decisions.labels(environment, mode, outcome);
+      this.#decisionsByLabels.set(key, child);
+    }
+    child.inc();
+  }
+
   auditCommit(entries: number, seconds: number): void {
     this.auditBatchSize.observe(entries);
     this.auditCommitSeconds.observe(seconds);

@@ -103,6 +103,12 @@ test('an environment no policy governs is denied; a bad reload is refused and th
   assert.match(reload.json().detail, /broken\.yaml/);
   const still = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'prod' } });
   assert.equal(still.statusCode, 200);
+  // Invented environment names are counted together, never as label values of their own.
+  for (const environment of ['made-up-1', 'made-up-2']) await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment } });
+  const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  assert.match(metrics, /attestant_decisions_total\{environment="prod",mode="enforce",outcome="(allow|deny)"\} [1-9]/);
+  assert.match(metrics, /attestant_decisions_total\{environment="\(ungoverned\)",mode="enforce",outcome="deny"\} 3/);
+  assert.doesNotMatch(metrics, /made-up|environment="staging"/);
 });
 
 test('invalid requests: bad digest and record without service are 400s', async () => {
