@@ -1,7 +1,8 @@
-// Decisions under load: 64 concurrent connections over HTTP (autocannon in a separate process),
-// every decision durably logged, against a bare Fastify route returning constant JSON, measured in
-// the same run on the same machine. Also the cold-miss latency for an artifact with 5
-// attestations and a 1,000-component SBOM.
+// Decisions under load: 64 concurrent connections over HTTP (wrk, or autocannon, in a separate
+// process), every decision durably logged, against a bare Fastify route returning constant JSON,
+// measured in the same run on the same machine; and against the durable floor, what bare Fastify
+// reaches when it does nothing but the same durable group commit. Also the cold-miss latency for an
+// artifact with 5 attestations and a 1,000-component SBOM.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +77,42 @@ const app = Fastify({ logger: false });
 app.post('/v1/decisions', async () => ({ allowed: true, reasons: [] }));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
+`;
+
+/**
+ * The durable floor: bare Fastify plus the same durable group commit (two lanes, one
+ * attestant_audit_append statement per batch, chained by the writer), and nothing else (no auth,
+ * logging, metrics, policy). It answers with the service's own decision bytes. What it reaches is
+ * what any implementation that logs every decision durably before answering can reach here.
+ */
+const DURABLE_FLOOR_SERVER = `
+import Fastify from 'fastify';
+import pg from 'pg';
+import { hash, randomUUID } from 'node:crypto';
+const answer = Buffer.from(process.env.FLOOR_ANSWER, 'base64');
+const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
+const SQL = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::json) AS head';
+let queue = [], inFlight = 0, head, sent = 0;
+function dispatch() {
+  const batch = queue; queue = []; inFlight++;
+  const bodies = batch.map((p) => p.body);
+  let prev = head;
+  const hashes = prev ? bodies.map((b) => (prev = hash('sha256', prev + '\\n' + b, 'hex'))) : null;
+  const expected = head; head = hashes ? hashes[hashes.length - 1] : undefined; const seq = ++sent;
+  pool.query({ name: 'append', text: SQL, values: [bodies.join('\\n'), expected ?? null, hashes ? hashes.join(',') : null, null] }).then(
+    (r) => { if (seq === sent) head = r.rows[0].head; for (const p of batch) p.resolve(); },
+    (e) => { head = undefined; for (const p of batch) p.reject(e); },
+  ).finally(() => { inFlight--; if (queue.length && inFlight < 2) dispatch(); });
+}
+const append = (body) => new Promise((resolve, reject) => { queue.push({ body, resolve, reject }); if (inFlight < 2) dispatch(); });
+const app = Fastify({ logger: false });
+app.get('/healthz', async () => ({ status: 'ok' }));
+app.post('/v1/decisions', async (req, reply) => {
+  await append('{"at":"' + new Date().toISOString() + '","kind":"bench.floor","actor":null,"subject":' + JSON.stringify(req.body.artifact) + ',"payload":{"decisionId":"' + randomUUID() + '","environment":' + JSON.stringify(req.body.environment) + '}}');
+  return reply.type('application/json; charset=utf-8').send(answer);
+});
+await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
 `;
 
 interface Child { pid: number; url: string; stop(): Promise<void> }
@@ -199,26 +236,32 @@ spec:
     results.push(withRatio({ name: 'decision cold miss (5 attestations, 1,000-component SBOM), p50', value: percentile(coldMs, 50), unit: 'ms', baseline: { name: 'same decision warm (facts cached)', value: percentile(warmMs, 50) } }));
 
     // Load: 64 connections against the service as `npm start` runs it (compiled bundle, its own
-    // process, default log level) and against a bare Fastify route in a process of its own.
+    // process, default log level), against a bare Fastify route in a process of its own, and
+    // against the durable floor (DURABLE_FLOOR_SERVER), also in its own process.
     await app.close();
     const body = JSON.stringify({ artifact: hot, environment: 'prod' });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
     const bare = await startChild(['--input-type=module', '-e', BARE_SERVER], {});
     let service: Child | undefined;
+    let floor: Child | undefined;
     try {
       service = await startChild(['bin/attestant.mjs', 'serve'], { DATABASE_URL: bdb.url, ATTESTANT_POLICY_DIR: policyDir, ATTESTANT_ADMIN_TOKEN: TOKEN });
+      const sample = Buffer.from(await (await fetch(`${service.url}/v1/decisions`, { method: 'POST', body, headers })).arrayBuffer());
+      floor = await startChild(['--input-type=module', '-e', DURABLE_FLOOR_SERVER], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64') });
       // Both servers first run unmeasured for a few seconds: the comparison is of steady states,
       // not of how long each takes to optimize its hot code.
       await load(`${bare.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
       await load(`${service.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
+      await load(`${floor.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
       const metricsBefore = await auditMetrics(service.url);
       const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
-      // Alternate the two servers (three rounds each) and keep the median round of each, so a
-      // noisy neighbour slowing one phase does not decide the ratio. CPU is each server process's.
+      // Alternate the servers (three rounds each) and keep the median round of each, so a noisy
+      // neighbour slowing one phase does not decide the ratio. CPU is each server process's.
       const reals: Cannon[] = [];
       const bases: Cannon[] = [];
-      const cpu = { real: 0, bare: 0, postgres: 0, machineBusy: 0 };
-      const measured = async (which: 'real' | 'bare', child: Child) => {
+      const floors: Cannon[] = [];
+      const cpu = { real: 0, bare: 0, floor: 0, postgres: 0, machineBusy: 0 };
+      const measured = async (which: 'real' | 'bare' | 'floor', child: Child) => {
         const c0 = cpuMicros(child.pid);
         const pg0 = postgresCpuMicros();
         const m0 = machineCpu();
@@ -233,11 +276,13 @@ spec:
       };
       for (let round = 0; round < 3; round++) {
         bases.push(await measured('bare', bare));
+        floors.push(await measured('floor', floor));
         reals.push(await measured('real', service));
       }
       const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
       const real = [...reals].sort(byRps)[1]!;
       const base = [...bases].sort(byRps)[1]!;
+      const floorRound = [...floors].sort(byRps)[1]!;
       const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
       const logged = afterRows[0]!.n - before[0]!.n;
       const answered = reals.reduce((n, r) => n + r['2xx'], 0);
@@ -246,9 +291,12 @@ spec:
       const commitMs = (1000 * (metricsAfter.seconds - metricsBefore.seconds)) / Math.max(1, commits);
       results.push({ name: 'decisions p99 latency at 64 connections', value: real.latency.p99, unit: 'ms', target: '<= 10 ms', note: `${real.tool}, ${DURATION} s; p50 ${real.latency.p50.toFixed(2)} ms; ${real['2xx']} answered, ${real.non2xx} non-2xx, ${real.errors} errors` });
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4' }));
+      results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / 3).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
+      results.push(withRatio({ name: 'decisions throughput against the durable floor', value: real.requests.average, unit: 'req/s', baseline: { name: 'durable floor', value: floorRound.requests.average } }));
       results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the three rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average; CPU per answered request: service process ${(cpu.real / 3).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / 3).toFixed(0)} µs, bare process ${(cpu.bare / 3).toFixed(0)} µs; machine busy during the decision rounds ${((100 * cpu.machineBusy) / 3).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
     } finally {
       await service?.stop();
+      await floor?.stop();
       await bare.stop();
     }
   } finally {
