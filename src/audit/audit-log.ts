@@ -39,7 +39,7 @@ function newBlobs(entries: AuditEntry[], stored: ReadonlySet<string>): AuditBlob
 }
 
 function toBatch(bodies: string[], blobs: AuditBlob[]): AuditBatch {
-  return { bodies: bodies.join('\n'), count: bodies.length, blobs: blobs.map((b) => [b.digest, b.body]) };
+  return { bodies: bodies.join('\n'), blobs: blobs.map((b) => [b.digest, b.body]) };
 }
 
 /** The events' bodies, in order. */

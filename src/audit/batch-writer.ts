@@ -12,7 +12,7 @@ const APPEND = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::
  * `bodies`: the events' JSON bodies joined by newlines, which JSON.stringify never emits (a raw
  * newline inside a string is written as \n); `blobs`: [digest, text] pairs the bodies reference.
  */
-export interface AuditBatch { bodies: string; count: number; blobs: Array<[digest: string, body: string]> }
+export interface AuditBatch { bodies: string; blobs: Array<[digest: string, body: string]> }
 
 /** Hashes the bodies' links after `head`, exactly as attestant_audit_append does. */
 export function chainHashes(head: string, bodies: readonly string[]): string[] {

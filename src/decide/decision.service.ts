@@ -50,7 +50,7 @@ export class ExceptionsCache {
 }
 
 /** The environment label of decisions about environments no policy governs. */
-export const UNGOVERNED = '(ungoverned)';
+const UNGOVERNED = '(ungoverned)';
 
 /** A decision's reasons, their JSON and the audit blob that stores it. */
 interface StoredReasons { reasons: Decision['reasons']; json: ReasonsJson; blob: AuditBlob }

@@ -49,8 +49,8 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  // The labelled children of the two per-request series, by their label values: prom-client hashes
-  // a label object on every call, which on the decision route cost as much as the evaluation.
+  // The labelled children of the two per-request series, by their label values: this spares
+  // building and validating a label object on every request.
   readonly #httpByLabels = new Map<string, { observe(seconds: number): void }>();
   readonly #decisionsByLabels = new Map<string, { inc(): void }>();
 
