@@ -5,8 +5,6 @@
 import { createHash } from 'node:crypto';
 import { rng } from '../test/helpers/seeded-random.ts';
 
-export { rng };
-
 export const WORDS = [
   'core', 'util', 'utils', 'parse', 'parser', 'json', 'yaml', 'http', 'fetch', 'stream', 'async', 'path', 'glob', 'fs',
   'colors', 'chalk', 'debug', 'log', 'logger', 'config', 'env', 'cli', 'args', 'opts', 'server', 'client', 'router',

@@ -5,7 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { componentRow, type ComponentRow } from '../src/ingest/sbom-assembly.ts';
-import { rng, WORDS } from './sbom-generator.ts';
+import { rng } from '../test/helpers/seeded-random.ts';
+import { WORDS } from './sbom-generator.ts';
 
 export interface SeedOptions { sboms: number; perSbom: number; packages: number; services: number; direct: number; zipf: number; seed: number }
 export const DEFAULT_SEED: SeedOptions = { sboms: 2000, perSbom: 500, packages: 40_000, services: 200, direct: 40, zipf: 1.0, seed: 1 };

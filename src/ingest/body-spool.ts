@@ -167,8 +167,6 @@ export class SpooledBody {
   }
 }
 
-
-
 /**
  * Removes spool directories a killed process left behind (a live upload never stays this long).
  * Returns how many were removed. Errors are ignored: another process may be sweeping too.

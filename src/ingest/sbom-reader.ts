@@ -75,13 +75,17 @@ async function scan(body: SpooledBody, splitKeys: ReadonlySet<string>, skipEleme
   }
 }
 
+/** Sets a decoded member; a member named __proto__ stays data, as JSON.parse makes it. */
+function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 async function readJsonHeader(body: SpooledBody): Promise<{ header: Record<string, unknown>; arrays: Set<string> }> {
   const header: Record<string, unknown> = {};
   const arrays = new Set<string>();
   await scan(body, HEADER_PASS_SKIP, true, (s) => {
-    // defineProperty: a member named __proto__ is data, as JSON.parse makes it.
     if (s.kind === 'member') {
-      Object.defineProperty(header, s.key, { value: s.value, enumerable: true, writable: true, configurable: true });
+      setMember(header, s.key, s.value);
       arrays.delete(s.key);
     } else if (s.kind === 'array-end') {
       arrays.add(s.key);
@@ -100,7 +104,7 @@ async function readCycloneDxJson(body: SpooledBody, fullHeader: Record<string, u
   const flushRows = opts.flushRows ?? 5000;
   await scan(body, CDX_SPLIT_KEYS, false, (s) => {
     if (s.kind === 'member') {
-      if (arrays.has(s.key) && !CDX_SPLIT_KEYS.has(s.key)) Object.defineProperty(header, s.key, { value: s.value, enumerable: true, writable: true, configurable: true });
+      if (arrays.has(s.key) && !CDX_SPLIT_KEYS.has(s.key)) setMember(header, s.key, s.value);
       return;
     }
     if (s.kind !== 'element') return;
