@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attachReasonsJson, decisionEventPayload, decisionResponseBytes, decisionResponseJson, ReasonsJson, sameReasons, type DecisionEventPayload, type DecisionResponse } from './decision-json.ts';
+import { attachReasonsJson, decisionEventPayload, decisionResponseBytes, ReasonsJson, sameReasons, type DecisionEventPayload, type DecisionResponse } from './decision-json.ts';
 import type { Reason } from '../policy/index.ts';
 
 // Strings JSON.stringify has to escape: quotes, backslashes, control characters (NUL included),
@@ -63,11 +63,9 @@ test('the decision answer is JSON.stringify of DecisionResult, with or without t
       decisionId: res.decisionId, allowed: res.allowed, outcome: res.outcome, mode: res.mode, environment: res.environment,
       artifact: res.artifact, service: res.service, policy: res.policy, reasons: res.reasons, deployment: res.deployment,
     });
-    assert.equal(decisionResponseJson(res), expected);
-    assert.equal(decisionResponseBytes(res).toString('utf8'), expected);
+    assert.ok(decisionResponseBytes(res).equals(Buffer.from(expected, 'utf8')));
     const withText = { ...res };
     attachReasonsJson(withText, new ReasonsJson(JSON.stringify(res.reasons)));
-    assert.equal(decisionResponseJson(withText), expected);
     assert.ok(decisionResponseBytes(withText).equals(Buffer.from(expected, 'utf8')));
     assert.deepEqual(Object.keys(withText), Object.keys(res), 'the attached text is not a visible property');
   }

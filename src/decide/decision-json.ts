@@ -110,13 +110,7 @@ function around(res: DecisionResponse): [head: string, tail: string] {
   return [`${head},"reasons":`, tail];
 }
 
-/** A DecisionResponse as JSON text. */
-export function decisionResponseJson(res: DecisionResponse): string {
-  const [head, tail] = around(res);
-  return head + reasonsOf(res).text + tail;
-}
-
-/** The same JSON as UTF-8 bytes, the reasons copied from their stored bytes (what the route sends). */
+/** A DecisionResponse as JSON (UTF-8), the reasons copied from their stored bytes. */
 export function decisionResponseBytes(res: DecisionResponse): Buffer {
   const [head, tail] = around(res);
   return Buffer.concat([Buffer.from(head, 'utf8'), reasonsOf(res).bytes, Buffer.from(tail, 'utf8')]);

@@ -123,9 +123,9 @@ export class DecisionService {
       if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
       throw err;
     }
-    // The environment comes from the request: only governed ones become label values, so a client
-    // cannot grow the metric without bound by inventing environment names.
-    this.metrics?.countDecision(set.byEnvironment.has(req.environment) ? req.environment : UNGOVERNED, decision.mode, decision.outcome);
+    // The environment comes from the request: only governed ones (those a policy decided) become
+    // label values, so a client cannot grow the metric without bound by inventing names.
+    this.metrics?.countDecision(decision.policy ? req.environment : UNGOVERNED, decision.mode, decision.outcome);
     this.metrics?.recordDecisionSli(hasProvenance, decision.reasons.some((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'exception'));
 
     const res: DecisionResponse = {

@@ -3,6 +3,17 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 const SLI_WINDOW = 1000;
 
+/** The cached labelled child for `key` (label values joined), made by `make` on first use. */
+function labelled<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let child = cache.get(key);
+  if (child === undefined) {
+    if (cache.size >= 1_000) cache.clear();
+    child = make();
+    cache.set(key, child);
+  }
+  return child;
+}
+
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration = new Histogram({
@@ -55,25 +66,11 @@ export class Metrics {
   readonly #decisionsByLabels = new Map<string, { inc(): void }>();
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${status} ${route}`;
-    let child = this.#httpByLabels.get(key);
-    if (!child) {
-      if (this.#httpByLabels.size >= 1_000) this.#httpByLabels.clear();
-      child = this.httpDuration.labels(method, route, String(status));
-      this.#httpByLabels.set(key, child);
-    }
-    child.observe(seconds);
+    labelled(this.#httpByLabels, `${method} ${status} ${route}`, () => this.httpDuration.labels(method, route, String(status))).observe(seconds);
   }
 
   countDecision(environment: string, mode: string, outcome: string): void {
-    const key = `${mode} ${outcome} ${environment}`;
-    let child = this.#decisionsByLabels.get(key);
-    if (!child) {
-      if (this.#decisionsByLabels.size >= 1_000) this.#decisionsByLabels.clear();
-      child = this.decisions.labels(environment, mode, outcome);
-      this.#decisionsByLabels.set(key, child);
-    }
-    child.inc();
+    labelled(this.#decisionsByLabels, `${mode} ${outcome} ${environment}`, () => this.decisions.labels(environment, mode, outcome)).inc();
   }
 
   auditCommit(entries: number, seconds: number): void {
