@@ -79,42 +79,6 @@ await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 process.on('SIGTERM', () => app.close().then(() => process.exit(0)));
 `;
 
-/**
- * The durable floor: bare Fastify plus the same durable group commit (two lanes, one
- * attestant_audit_append statement per batch, chained by the writer), and nothing else (no auth,
- * logging, metrics, policy). It answers with the service's own decision bytes. What it reaches is
- * what any implementation that logs every decision durably before answering can reach here.
- */
-const DURABLE_FLOOR_SERVER = `
-import Fastify from 'fastify';
-import pg from 'pg';
-import { hash, randomUUID } from 'node:crypto';
-const answer = Buffer.from(process.env.FLOOR_ANSWER, 'base64');
-const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
-const SQL = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::json) AS head';
-let queue = [], inFlight = 0, head, sent = 0;
-function dispatch() {
-  const batch = queue; queue = []; inFlight++;
-  const bodies = batch.map((p) => p.body);
-  let prev = head;
-  const hashes = prev ? bodies.map((b) => (prev = hash('sha256', prev + '\\n' + b, 'hex'))) : null;
-  const expected = head; head = hashes ? hashes[hashes.length - 1] : undefined; const seq = ++sent;
-  pool.query({ name: 'append', text: SQL, values: [bodies.join('\\n'), expected ?? null, hashes ? hashes.join(',') : null, null] }).then(
-    (r) => { if (seq === sent) head = r.rows[0].head; for (const p of batch) p.resolve(); },
-    (e) => { head = undefined; for (const p of batch) p.reject(e); },
-  ).finally(() => { inFlight--; if (queue.length && inFlight < 2) dispatch(); });
-}
-const append = (body) => new Promise((resolve, reject) => { queue.push({ body, resolve, reject }); if (inFlight < 2) dispatch(); });
-const app = Fastify({ logger: false });
-app.get('/healthz', async () => ({ status: 'ok' }));
-app.post('/v1/decisions', async (req, reply) => {
-  await append('{"at":"' + new Date().toISOString() + '","kind":"bench.floor","actor":null,"subject":' + JSON.stringify(req.body.artifact) + ',"payload":{"decisionId":"' + randomUUID() + '","environment":' + JSON.stringify(req.body.environment) + '}}');
-  return reply.type('application/json; charset=utf-8').send(answer);
-});
-await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
-process.on('SIGTERM', () => app.close().then(() => pool.end()).then(() => process.exit(0)));
-`;
-
 interface Child { pid: number; url: string; stop(): Promise<void> }
 
 /** A server in its own process, on a free port, once it answers. */
@@ -142,16 +106,23 @@ function cpuMicros(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10_000;
 }
 
-/** User + system CPU of every PostgreSQL server process on this machine, in microseconds. */
-function postgresCpuMicros(): number {
-  let total = 0;
+/** User + system CPU so far of each PostgreSQL server process on this machine, in microseconds, by pid. */
+function postgresCpu(): Map<number, number> {
+  const out = new Map<number, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^[0-9]+$/.test(pid)) continue;
     try {
       if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) continue;
-      total += cpuMicros(Number(pid));
+      out.set(Number(pid), cpuMicros(Number(pid)));
     } catch { /* exited meanwhile */ }
   }
+  return out;
+}
+
+/** PostgreSQL CPU spent since `before`, per process (one that started meanwhile counts whole). */
+function postgresCpuSince(before: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, micros] of postgresCpu()) total += micros - (before.get(pid) ?? 0);
   return total;
 }
 
@@ -237,7 +208,7 @@ spec:
 
     // Load: 64 connections against the service as `npm start` runs it (compiled bundle, its own
     // process, default log level), against a bare Fastify route in a process of its own, and
-    // against the durable floor (DURABLE_FLOOR_SERVER), also in its own process.
+    // against the durable floor (bench/durable-floor-server.ts), also in its own process.
     await app.close();
     const body = JSON.stringify({ artifact: hot, environment: 'prod' });
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` };
@@ -247,7 +218,7 @@ spec:
     try {
       service = await startChild(['bin/attestant.mjs', 'serve'], { DATABASE_URL: bdb.url, ATTESTANT_POLICY_DIR: policyDir, ATTESTANT_ADMIN_TOKEN: TOKEN });
       const sample = Buffer.from(await (await fetch(`${service.url}/v1/decisions`, { method: 'POST', body, headers })).arrayBuffer());
-      floor = await startChild(['--input-type=module', '-e', DURABLE_FLOOR_SERVER], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64') });
+      floor = await startChild(['--import', 'tsx', 'bench/durable-floor-server.ts'], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64') });
       // Both servers first run unmeasured for a few seconds: the comparison is of steady states,
       // not of how long each takes to optimize its hot code.
       await load(`${bare.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
@@ -263,13 +234,13 @@ spec:
       const cpu = { real: 0, bare: 0, floor: 0, postgres: 0, machineBusy: 0 };
       const measured = async (which: 'real' | 'bare' | 'floor', child: Child) => {
         const c0 = cpuMicros(child.pid);
-        const pg0 = postgresCpuMicros();
+        const pg0 = postgresCpu();
         const m0 = machineCpu();
         const r = await load(`${child.url}/v1/decisions`, { method: 'POST', body, headers });
         cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
         if (which === 'real') {
           const m1 = machineCpu();
-          cpu.postgres += (postgresCpuMicros() - pg0) / Math.max(1, r['2xx']);
+          cpu.postgres += postgresCpuSince(pg0) / Math.max(1, r['2xx']);
           cpu.machineBusy += (m1.busy - m0.busy) / Math.max(1, m1.total - m0.total);
         }
         return r;
