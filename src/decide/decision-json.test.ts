@@ -1,24 +1,39 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attachReasonsJson, decisionEventPayload, decisionResponseBytes, ReasonsJson, sameReasons, type DecisionEventPayload, type DecisionResponse } from './decision-json.ts';
-import type { Reason } from '../policy/index.ts';
+import { attachTemplate, decisionResponseBytes, DecisionTemplate, sameDecision, sameReasons, type DecisionEventPayload, type DecisionResponse } from './decision-json.ts';
+import type { Decision, Reason } from '../policy/index.ts';
 
 // Strings JSON.stringify has to escape: quotes, backslashes, control characters (NUL included),
 // the line separators JavaScript once could not hold in a literal, and a lone surrogate.
 const TRICKY = ['prod', 'ünïcødé ✓ 🚀', 'a"b\\c', 'line\nbreak\ttab', 'nul\u0000here', 'sep\u2028\u2029', 'lone\ud800', 'ünïcødé ✓'];
 
+const ID = '0b7e4bd2-6a1b-4a43-9a7e-6d4f2b0d0c11';
+const DIGEST = `sha256:${'a'.repeat(64)}`;
+
 test('the decision event payload is exactly what JSON.stringify writes, whatever the strings', () => {
   for (const environment of TRICKY) {
-    for (const service of [null, ...TRICKY]) {
-      for (const policy of [null, { name: environment, digest: 'sha256:ab' }]) {
+    for (const service of [undefined, ...TRICKY]) {
+      for (const policy of [undefined, { name: environment, digest: 'sha256:ab' }]) {
+        const decision: Decision = { allowed: service === undefined, outcome: service === undefined ? 'allow' : 'deny', mode: 'enforce', policy, reasons: reasons() };
+        const reasonsDigest = `sha256:${'c'.repeat(64)}`;
+        const template = new DecisionTemplate({ environment, artifact: DIGEST, decision, reasonsJson: JSON.stringify(decision.reasons), reasonsDigest });
         const p: DecisionEventPayload = {
-          decisionId: '0b7e4bd2-6a1b-4a43-9a7e-6d4f2b0d0c11', environment, service, allowed: service === null,
-          outcome: service === null ? 'allow' : 'deny', mode: 'enforce', policy, reasonsDigest: `sha256:${'c'.repeat(64)}`,
+          decisionId: ID, environment, service: service ?? null, allowed: decision.allowed,
+          outcome: decision.outcome, mode: decision.mode, policy: policy ?? null, reasonsDigest,
         };
-        assert.equal(decisionEventPayload(p).text, JSON.stringify(p));
+        assert.equal(template.eventPayload(ID, service).text, JSON.stringify(p));
       }
     }
   }
+});
+
+test('a template refuses a decision id that is not a UUID (it is written unescaped)', () => {
+  const decision: Decision = { allowed: true, outcome: 'allow', mode: 'enforce', reasons: [] };
+  const template = new DecisionTemplate({ environment: 'prod', artifact: DIGEST, decision, reasonsJson: '[]', reasonsDigest: 'sha256:0' });
+  assert.throws(() => template.answer('a"b', undefined), TypeError);
+  assert.throws(() => template.eventPayload('', undefined), TypeError);
+  assert.throws(() => template.answer('0b7e4bd2-6a1b-4a43-9a7e-6d4f2b0d0c1"', undefined), TypeError);
+  assert.throws(() => template.answer(ID.toUpperCase(), undefined), TypeError);
 });
 
 const reasons = (): Reason[] => [
@@ -47,14 +62,34 @@ test('sameReasons: equal lists built separately are the same; any difference in 
   }
 });
 
-test('the decision answer is JSON.stringify of DecisionResult, with or without the stored reasons text', () => {
+test('sameDecision: the same verdict, policy and reasons; any difference is not', () => {
+  const d = (): Decision => ({ allowed: false, outcome: 'deny', mode: 'enforce', policy: { name: 'p', digest: 'sha256:1' }, reasons: reasons() });
+  assert.equal(sameDecision(d(), d()), true);
+  const changes: Array<(x: Decision) => void> = [
+    (x) => { x.allowed = true; },
+    (x) => { x.outcome = 'exception'; },
+    (x) => { x.mode = 'warn'; },
+    (x) => { x.policy = { name: 'p', digest: 'sha256:2' }; },
+    (x) => { x.policy = { name: 'q', digest: 'sha256:1' }; },
+    (x) => { delete x.policy; },
+    (x) => { x.reasons[0]!.message += '.'; },
+  ];
+  for (const change of changes) {
+    const other = d();
+    change(other);
+    assert.equal(sameDecision(d(), other), false, String(change));
+  }
+});
+
+test('the decision answer is JSON.stringify of DecisionResult, from its template or without one', () => {
   const base: DecisionResponse = {
-    decisionId: '0b7e4bd2-6a1b-4a43-9a7e-6d4f2b0d0c11', allowed: false, outcome: 'deny', mode: 'enforce',
-    environment: 'a"b', artifact: `sha256:${'a'.repeat(64)}`, reasons: reasons(),
+    decisionId: ID, allowed: false, outcome: 'deny', mode: 'enforce',
+    environment: 'a"b', artifact: DIGEST, reasons: reasons(),
   };
   const variants: DecisionResponse[] = [
     base,
     { ...base, service: 'svc\u2028', policy: { name: 'p"', digest: 'sha256:d' } },
+    { ...base, environment: 'ünïcødé ✓ 🚀', service: 'lone\ud800', reasons: [{ rule: 'sbom', outcome: 'fail', message: 'nul\u0000 ✓' }] },
     { ...base, service: 'svc', policy: { name: 'p', digest: 'sha256:d' }, deployment: { id: 'd1', since: '2026-11-22T00:00:00.000Z' } },
   ];
   for (const res of variants) {
@@ -63,10 +98,11 @@ test('the decision answer is JSON.stringify of DecisionResult, with or without t
       decisionId: res.decisionId, allowed: res.allowed, outcome: res.outcome, mode: res.mode, environment: res.environment,
       artifact: res.artifact, service: res.service, policy: res.policy, reasons: res.reasons, deployment: res.deployment,
     });
-    assert.ok(decisionResponseBytes(res).equals(Buffer.from(expected, 'utf8')));
-    const withText = { ...res };
-    attachReasonsJson(withText, new ReasonsJson(JSON.stringify(res.reasons)));
-    assert.ok(decisionResponseBytes(withText).equals(Buffer.from(expected, 'utf8')));
-    assert.deepEqual(Object.keys(withText), Object.keys(res), 'the attached text is not a visible property');
+    assert.equal(decisionResponseBytes(res).toString('utf8'), expected);
+    const withTemplate = { ...res };
+    const decision: Decision = { allowed: res.allowed, outcome: res.outcome, mode: res.mode, policy: res.policy, reasons: res.reasons };
+    attachTemplate(withTemplate, new DecisionTemplate({ environment: res.environment, artifact: res.artifact, decision, reasonsJson: JSON.stringify(res.reasons), reasonsDigest: 'sha256:0' }));
+    assert.ok(decisionResponseBytes(withTemplate).equals(Buffer.from(expected, 'utf8')));
+    assert.deepEqual(Object.keys(withTemplate), Object.keys(res), 'the attached template is not a visible property');
   }
 });

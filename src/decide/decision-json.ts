@@ -65,53 +65,103 @@ export interface DecisionEventPayload {
   reasonsDigest: string;
 }
 
-/** JSON.stringify(p), written out: every decision is logged, and this is most of its event body. */
-export function decisionEventPayload(p: DecisionEventPayload): JsonText {
-  const policy = p.policy ? `{"name":${JSON.stringify(p.policy.name)},"digest":${JSON.stringify(p.policy.digest)}}` : 'null';
-  return new JsonText(`{"decisionId":${JSON.stringify(p.decisionId)},"environment":${JSON.stringify(p.environment)},"service":${p.service === null ? 'null' : JSON.stringify(p.service)}`
-    + `,"allowed":${p.allowed},"outcome":${JSON.stringify(p.outcome)},"mode":${JSON.stringify(p.mode)},"policy":${policy},"reasonsDigest":${JSON.stringify(p.reasonsDigest)}}`);
+/** What a decision's answer and event share with the next decision about the same artifact. */
+export interface DecisionTemplateInput {
+  environment: string;
+  artifact: string;
+  decision: Decision;
+  /** JSON.stringify(decision.reasons). */
+  reasonsJson: string;
+  /** The digest the event references the reasons text by. */
+  reasonsDigest: string;
 }
 
 /**
- * A reasons JSON text (exactly JSON.stringify of the reasons) and its UTF-8 bytes, made once per
- * distinct text: DecisionService keeps the last one per artifact and environment, and most
- * decisions repeat it. The answer is then written from these bytes, not re-encoded each time.
+ * The JSON of a decision's answer and of its audit event, less the few fields that differ from one
+ * request to the next (decision id, service, deployment). Most decisions repeat the previous one
+ * about the same artifact in every other field, so DecisionService keeps one template per artifact
+ * and environment, and a decision costs two short concatenations and one copy instead of
+ * serializing its answer and event again. Every output is exactly what JSON.stringify writes; the
+ * tests hold them to it.
  */
-export class ReasonsJson {
-  #bytes: Buffer | undefined;
-  constructor(readonly text: string) {}
-  get bytes(): Buffer {
-    return (this.#bytes ??= Buffer.from(this.text, 'utf8'));
+export class DecisionTemplate {
+  readonly decision: Decision;
+  /** `","allowed":…,"artifact":"…"`: the answer from after the decision id up to the service. */
+  readonly #afterId: string;
+  /** `,"policy":{…},"reasons":[…]`: the answer from after the service up to the deployment, as UTF-8. */
+  readonly #reasonsPart: Buffer;
+  /** `"environment":…`, then `,"allowed":…,"reasonsDigest":…}`: the event payload around the service. */
+  readonly #eventEnvironment: string;
+  readonly #eventAfterService: string;
+
+  constructor(t: DecisionTemplateInput) {
+    const d = t.decision;
+    this.decision = d;
+    const verdict = `"allowed":${d.allowed},"outcome":${JSON.stringify(d.outcome)},"mode":${JSON.stringify(d.mode)}`;
+    const policy = d.policy ? `{"name":${JSON.stringify(d.policy.name)},"digest":${JSON.stringify(d.policy.digest)}}` : undefined;
+    this.#afterId = `",${verdict},"environment":${JSON.stringify(t.environment)},"artifact":${JSON.stringify(t.artifact)}`;
+    this.#reasonsPart = Buffer.from(`${policy ? `,"policy":${policy}` : ''},"reasons":${t.reasonsJson}`, 'utf8');
+    this.#eventEnvironment = `","environment":${JSON.stringify(t.environment)},"service":`;
+    this.#eventAfterService = `,${verdict},"policy":${policy ?? 'null'},"reasonsDigest":${JSON.stringify(t.reasonsDigest)}}`;
+  }
+
+  /** The event payload (DecisionEventPayload, in its property order) for one decision. */
+  eventPayload(decisionId: string, service: string | undefined): JsonText {
+    return new JsonText(`{"decisionId":${jsonUuid(decisionId)}${this.#eventEnvironment}${service === undefined ? 'null' : JSON.stringify(service)}${this.#eventAfterService}`);
+  }
+
+  /** The answer (DecisionResult, in its property order) as UTF-8. */
+  answer(decisionId: string, service: string | undefined, deployment?: { id: string; since: string }): Buffer {
+    let head = `{"decisionId":${jsonUuid(decisionId)}${this.#afterId}`;
+    if (service !== undefined) head += `,"service":${JSON.stringify(service)}`;
+    const tail = deployment === undefined ? '}' : `,"deployment":{"id":${JSON.stringify(deployment.id)},"since":${JSON.stringify(deployment.since)}}}`;
+    const headBytes = Buffer.byteLength(head, 'utf8');
+    const out = Buffer.allocUnsafe(headBytes + this.#reasonsPart.length + Buffer.byteLength(tail, 'utf8'));
+    out.write(head, 0);
+    this.#reasonsPart.copy(out, headBytes);
+    out.write(tail, headBytes + this.#reasonsPart.length);
+    return out;
   }
 }
 
 /**
- * The reasons of a response as the audit log stored them, so HTTP need not serialize them again.
- * A symbol-keyed field rather than a WeakMap entry: an ephemeron per decision costs the collector.
+ * A decision id as a JSON string, its closing quote left to the template. Ids come from
+ * randomUUID: lower-case hex and dashes, which need no escaping; anything else is refused rather
+ * than written unescaped. (A loop: a regular expression here costs more than the rest of the answer.)
  */
-const REASONS_JSON = Symbol('reasonsJson');
-type WithReasonsJson = DecisionResponse & { [REASONS_JSON]?: ReasonsJson };
-
-export function attachReasonsJson(res: DecisionResponse, json: ReasonsJson): void {
-  (res as WithReasonsJson)[REASONS_JSON] = json;
+function jsonUuid(id: string): string {
+  let ok = id.length === 36;
+  for (let i = 0; ok && i < 36; i++) {
+    const c = id.charCodeAt(i);
+    ok = (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || c === 45;
+  }
+  if (!ok) throw new TypeError(`decision ids are UUIDs, not ${JSON.stringify(id)}`);
+  return `"${id}`;
 }
 
-function reasonsOf(res: DecisionResponse): ReasonsJson {
-  return (res as WithReasonsJson)[REASONS_JSON] ?? new ReasonsJson(JSON.stringify(res.reasons));
+/** The same verdict: every field of a Decision, the reasons compared field by field. */
+export function sameDecision(a: Decision, b: Decision): boolean {
+  return a.allowed === b.allowed && a.outcome === b.outcome && a.mode === b.mode
+    && a.policy?.name === b.policy?.name && a.policy?.digest === b.policy?.digest
+    && sameReasons(a.reasons, b.reasons);
 }
 
-/** The answer's JSON around its reasons, in DecisionResult's property order. */
-function around(res: DecisionResponse): [head: string, tail: string] {
-  let head = `{"decisionId":${JSON.stringify(res.decisionId)},"allowed":${res.allowed},"outcome":${JSON.stringify(res.outcome)},"mode":${JSON.stringify(res.mode)}`
-    + `,"environment":${JSON.stringify(res.environment)},"artifact":${JSON.stringify(res.artifact)}`;
-  if (res.service !== undefined) head += `,"service":${JSON.stringify(res.service)}`;
-  if (res.policy !== undefined) head += `,"policy":${JSON.stringify({ name: res.policy.name, digest: res.policy.digest })}`;
-  const tail = res.deployment === undefined ? '}' : `,"deployment":${JSON.stringify({ id: res.deployment.id, since: res.deployment.since })}}`;
-  return [`${head},"reasons":`, tail];
+/**
+ * The template a response was written from, so HTTP writes the answer from it. A symbol-keyed
+ * field rather than a WeakMap entry: an ephemeron per decision costs the collector.
+ */
+const TEMPLATE = Symbol('decisionTemplate');
+type WithTemplate = DecisionResponse & { [TEMPLATE]?: DecisionTemplate };
+
+export function attachTemplate(res: DecisionResponse, template: DecisionTemplate): void {
+  (res as WithTemplate)[TEMPLATE] = template;
 }
 
-/** A DecisionResponse as JSON (UTF-8), the reasons copied from their stored bytes. */
+/** A DecisionResponse as JSON (UTF-8): from its template when it has one. */
 export function decisionResponseBytes(res: DecisionResponse): Buffer {
-  const [head, tail] = around(res);
-  return Buffer.concat([Buffer.from(head, 'utf8'), reasonsOf(res).bytes, Buffer.from(tail, 'utf8')]);
+  const template = (res as WithTemplate)[TEMPLATE] ?? new DecisionTemplate({
+    environment: res.environment, artifact: res.artifact, reasonsJson: JSON.stringify(res.reasons), reasonsDigest: '',
+    decision: { allowed: res.allowed, outcome: res.outcome, mode: res.mode, policy: res.policy, reasons: res.reasons },
+  });
+  return template.answer(res.decisionId, res.service, res.deployment);
 }

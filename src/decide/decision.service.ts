@@ -13,7 +13,7 @@ import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
 import type { FactsCache } from './facts-cache.ts';
 import type { PolicyStore } from './policy-store.ts';
-import { attachReasonsJson, decisionEventPayload, ReasonsJson, sameReasons, type DecisionResponse } from './decision-json.ts';
+import { attachTemplate, DecisionTemplate, sameDecision, type DecisionResponse } from './decision-json.ts';
 
 export type { DecisionResponse } from './decision-json.ts';
 
@@ -52,16 +52,17 @@ export class ExceptionsCache {
 /** The environment label of decisions about environments no policy governs. */
 const UNGOVERNED = '(ungoverned)';
 
-/** A decision's reasons, their JSON and the audit blob that stores it. */
-interface StoredReasons { reasons: Decision['reasons']; json: ReasonsJson; blob: AuditBlob }
+/** The last decision's template and the audit blob holding its reasons text. */
+interface Memo { template: DecisionTemplate; blob: AuditBlob }
 
 export class DecisionService {
   /**
-   * The last reasons serialized per artifact and environment. Policy is evaluated every time; this
-   * only spares serializing and hashing reasons equal to the previous ones (the common case: the
-   * same artifact asked about again), which costs more than the evaluation itself.
+   * The last decision's template per artifact and environment. Policy is evaluated every time;
+   * when the verdict equals the previous one (the common case: the same artifact asked about
+   * again), its answer and event are written from the template rather than serialized again, which
+   * costs more than the evaluation itself.
    */
-  readonly #lastReasons = new Map<string, StoredReasons>();
+  readonly #last = new Map<string, Memo>();
 
   constructor(
     private readonly db: Database,
@@ -75,15 +76,16 @@ export class DecisionService {
   ) {
   }
 
-  #storedReasons(req: DecisionRequest, reasons: Decision['reasons']): StoredReasons {
+  #memo(req: DecisionRequest, decision: Decision): Memo {
     const key = `${req.artifact} ${req.environment}`;
-    const last = this.#lastReasons.get(key);
-    if (last && sameReasons(last.reasons, reasons)) return last;
-    const json = new ReasonsJson(JSON.stringify(reasons));
-    const stored = { reasons, json, blob: toBlob(json.text) };
-    if (this.#lastReasons.size >= 10_000) this.#lastReasons.clear();
-    this.#lastReasons.set(key, stored);
-    return stored;
+    const last = this.#last.get(key);
+    if (last && sameDecision(last.template.decision, decision)) return last;
+    const reasonsJson = JSON.stringify(decision.reasons);
+    const blob = toBlob(reasonsJson);
+    const memo = { template: new DecisionTemplate({ environment: req.environment, artifact: req.artifact, decision, reasonsJson, reasonsDigest: blob.digest }), blob };
+    if (this.#last.size >= 10_000) this.#last.clear();
+    this.#last.set(key, memo);
+    return memo;
   }
 
   async decide(req: DecisionRequest): Promise<DecisionResponse> {
@@ -107,17 +109,14 @@ export class DecisionService {
     const id = randomUUID();
     // The reasons are stored once per distinct text and referenced by digest (the chain still
     // covers them): most decisions repeat the reasons of the previous one for that artifact.
-    const stored = this.#storedReasons(req, decision.reasons);
+    const memo = this.#memo(req, decision);
     try {
       // Durable before it is answered: resolves only after the batch's commit. The event is the
       // decision record (the `decision` view reads it back).
       await this.audit.append({
         kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
-        payload: decisionEventPayload({
-          decisionId: id, environment: req.environment, service: req.service ?? null, allowed: decision.allowed,
-          outcome: decision.outcome, mode: decision.mode, policy: decision.policy ?? null, reasonsDigest: stored.blob.digest,
-        }),
-        blobs: [stored.blob],
+        payload: memo.template.eventPayload(id, req.service),
+        blobs: [memo.blob],
       });
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
@@ -128,13 +127,14 @@ export class DecisionService {
     this.metrics?.countDecision(decision.policy ? req.environment : UNGOVERNED, decision.mode, decision.outcome);
     this.metrics?.recordDecisionSli(hasProvenance, decision.reasons.some((r) => r.outcome === 'fail' || r.outcome === 'warn' || r.outcome === 'exception'));
 
+    // Written out rather than spread: an object literal that spreads costs microseconds here.
     const res: DecisionResponse = {
       decisionId: id, allowed: decision.allowed, outcome: decision.outcome, mode: decision.mode,
       environment: req.environment, artifact: req.artifact, reasons: decision.reasons,
-      ...(req.service ? { service: req.service } : {}),
-      ...(decision.policy ? { policy: decision.policy } : {}),
     };
-    attachReasonsJson(res, stored.json);
+    if (req.service) res.service = req.service;
+    if (decision.policy) res.policy = decision.policy;
+    attachTemplate(res, memo.template);
     if (req.record && decision.allowed && req.service) {
       const dep = await withTransaction(this.db.pool, async (c) => {
         const d = await recordDeployment(c, { artifact: req.artifact, service: req.service!, environment: req.environment, decisionId: id, at: now });

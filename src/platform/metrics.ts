@@ -1,5 +1,6 @@
 // Prometheus metrics. One registry per app instance (tests build many apps in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram.ts';
 
 const SLI_WINDOW = 1000;
 
@@ -16,7 +17,8 @@ function labelled<T>(cache: Map<string, T>, key: string, make: () => T): T {
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly httpDuration = new Histogram({
+  // Observed on every request: a SeriesHistogram, whose series are kept rather than looked up.
+  readonly httpDuration = new SeriesHistogram({
     name: 'attestant_http_request_duration_seconds',
     help: 'HTTP request latency by route',
     labelNames: ['method', 'route', 'status'] as const,
@@ -62,11 +64,11 @@ export class Metrics {
 
   // The labelled children of the two per-request series, by their label values: this spares
   // building and validating a label object on every request.
-  readonly #httpByLabels = new Map<string, { observe(seconds: number): void }>();
+  readonly #httpByLabels = new Map<string, HistogramSeries>();
   readonly #decisionsByLabels = new Map<string, { inc(): void }>();
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    labelled(this.#httpByLabels, `${method} ${status} ${route}`, () => this.httpDuration.labels(method, route, String(status))).observe(seconds);
+    labelled(this.#httpByLabels, `${method} ${status} ${route}`, () => this.httpDuration.series(method, route, String(status))).observe(seconds);
   }
 
   countDecision(environment: string, mode: string, outcome: string): void {
