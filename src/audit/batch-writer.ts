@@ -1,19 +1,12 @@
-// One group-commit batch to PostgreSQL: a single CALL, its own transactions.
+// One group-commit batch to PostgreSQL: a single statement, its own transaction.
 // attestant_audit_append takes the chain lock, compares the head and inserts the events (and the
-// reasons texts they reference); attestant_audit_append_durable commits that and waits for the
-// WAL flush after the lock is released. The writer chains the batch itself from the head it expects, so
+// reasons texts they reference). The writer chains the batch itself from the head it expects, so
 // the database hashes nothing; when that expectation is wrong (another process appended, or a batch
 // failed) the database chains the batch itself, so a wrong guess is slow, never a broken chain.
 import type pg from 'pg';
 import { linkHash } from './chain.ts';
 
 const APPEND = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::json) AS head';
-/**
- * A batch of its own: committed without waiting for its flush (so the chain lock is free for the
- * next batch at once), then made durable by a second, synchronous commit before CALL returns (see
- * the 20261202000000_audit_append_early_release migration).
- */
-const APPEND_DURABLE = 'CALL attestant_audit_append_durable($1::text, $2::text, $3::text, $4::json, NULL)';
 
 /**
  * `bodies`: the events' JSON bodies joined by newlines, which JSON.stringify never emits (a raw
@@ -60,7 +53,7 @@ export class BatchWriter {
     try {
       // Named: each pooled connection parses and plans the call once, not once per batch.
       const result = await this.pool.query<{ head: string }>({
-        name: 'attestant_audit_append_durable', text: APPEND_DURABLE,
+        name: 'attestant_audit_append', text: APPEND,
         values: [batch.bodies, expected ?? null, hashes?.join(',') ?? null, blobsArg(batch.blobs)],
       });
       // The database's head is the truth; it only replaces the expectation if no later batch has
