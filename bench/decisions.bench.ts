@@ -269,7 +269,7 @@ spec:
       const real = [...reals].sort(byRps)[mid]!;
       const base = [...bases].sort(byRps)[mid]!;
       const floorRound = [...floors].sort(byRps)[mid]!;
-      // Each decision round against the bare round just before it: the pair saw the same machine.
+      // Each decision round against the bare round of the same round: the pair saw about the same machine.
       const pairRatios = reals.map((r, i) => r.requests.average / bases[i]!.requests.average);
       const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
       const logged = afterRows[0]!.n - before[0]!.n;
