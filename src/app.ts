@@ -6,6 +6,7 @@ import type { Database } from './platform/database.ts';
 import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
 import { problemPlugin } from './platform/problem.plugin.ts';
+import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
 import { authPlugin } from './platform/auth.plugin.ts';
 import { openapiPlugin } from './platform/openapi.plugin.ts';
 import { TokenRepository } from './graph/token.repository.ts';
@@ -48,6 +49,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const { config, db } = opts;
   const app = Fastify({
     logger: opts.logger ?? { level: config.logLevel },
+    // A request's child logger is made only when the request logs something (lazy-request-logger.ts).
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: config.bodyLimitBytes,
     // Take a caller's request id when it is sane, so logs correlate across services.
     requestIdHeader: 'x-request-id',
