@@ -54,7 +54,7 @@ test('it writes exactly what pino\'s own child writes for the same calls', () =>
   }
 });
 
-test('an inherited level follows the parent, and a silent parent writes nothing and makes nothing', () => {
+test('under a silent parent, an inherited level writes nothing and makes nothing', () => {
   const { logger, lines } = capture('silent');
   const log = new LazyRequestLogger(logger, { reqId: 'r4' }, {});
   log.fatal('nothing');
