@@ -4,7 +4,7 @@
 // reaches when it does nothing but the same durable group commit. Also the cold-miss latency for an
 // artifact with 5 attestations and a 1,000-component SBOM.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort } from '../src/platform/embedded-postgres.ts';
@@ -12,6 +12,7 @@ import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/app.ts';
 import type pg from 'pg';
+import { DiskWitness, type DiskWindow } from './disk-witness.ts';
 import { benchDatabase, median, percentile, withRatio, type BenchResult } from './harness.ts';
 
 const TOKEN = 'att_bench-admin-token';
@@ -180,6 +181,20 @@ async function walState(pool: pg.Pool): Promise<{ bytes: number; checkpoints: nu
   return { bytes: Number(rows[0]!.bytes), checkpoints: Number(rows[0]!.checkpoints) };
 }
 
+/** The service's decisions in the audit log; the durable floor writes decision events too, as actor 'durable-floor'. */
+const SERVICE_DECISIONS = "SELECT count(*)::int AS n FROM audit_event WHERE kind = 'decision' AND actor IS DISTINCT FROM 'durable-floor'";
+
+/** Where the disk witness writes, and whether that is PostgreSQL's disk (known only when the server says where its data is). */
+async function witnessPlace(pool: pg.Pool): Promise<{ dir: string; samePgDisk: boolean | undefined }> {
+  const dir = tmpdir();
+  const dataDir = await pool.query<{ d: string }>('SELECT current_setting(\'data_directory\') AS d').then((r) => r.rows[0]!.d, () => undefined);
+  try {
+    return { dir, samePgDisk: dataDir === undefined ? undefined : statSync(dataDir).dev === statSync(dir).dev };
+  } catch {
+    return { dir, samePgDisk: undefined };
+  }
+}
+
 function answeredAll(rs: Cannon[]): string {
   return `${rs.reduce((n, r) => n + r['2xx'], 0)} answered, ${rs.reduce((n, r) => n + r.non2xx, 0)} non-2xx, ${rs.reduce((n, r) => n + r.errors, 0)} errors`;
 }
@@ -259,10 +274,13 @@ spec:
     const bare = await startChild(['--input-type=module', '-e', BARE_SERVER], {});
     let service: Child | undefined;
     let floor: Child | undefined;
+    let witness: DiskWitness | undefined;
     try {
       service = await startChild(['bin/attestant.mjs', 'serve'], { DATABASE_URL: bdb.url, ATTESTANT_POLICY_DIR: policyDir, ATTESTANT_ADMIN_TOKEN: TOKEN });
       const sample = Buffer.from(await (await fetch(`${service.url}/v1/decisions`, { method: 'POST', body, headers })).arrayBuffer());
-      floor = await startChild(['--import', 'tsx', 'bench/durable-floor-server.ts'], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64') });
+      const { rows: events } = await pool.query<{ body: string }>("SELECT body FROM audit_event WHERE kind = 'decision' ORDER BY seq DESC LIMIT 1");
+      const floorEvent = JSON.stringify((JSON.parse(events[0]!.body) as { payload: unknown }).payload);
+      floor = await startChild(['--import', 'tsx', 'bench/durable-floor-server.ts'], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64'), FLOOR_EVENT: floorEvent });
       // Both servers first run unmeasured for a few seconds: the comparison is of steady states,
       // not of how long each takes to optimize its hot code.
       await load(`${bare.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
@@ -273,8 +291,12 @@ spec:
       // creates and zero-fills each segment while commits wait). Needs a superuser; skipped if not.
       const checkpointed = await pool.query('CHECKPOINT').then(() => true, () => false);
       const metricsBefore = await auditMetrics(service.url);
-      const { rows: before } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
+      const { rows: before } = await pool.query<{ n: number }>(SERVICE_DECISIONS);
       const walBefore = await walState(pool);
+      const place = await witnessPlace(pool);
+      witness = DiskWitness.start(place.dir);
+      const w = witness;
+      const disk: Record<'real' | 'bare' | 'floor', DiskWindow[]> = { real: [], bare: [], floor: [] };
       // Alternate the servers (ROUNDS rounds each) and keep the median round of each, so a noisy
       // neighbour slowing one phase does not decide the ratio. CPU is each server process's.
       const reals: Cannon[] = [];
@@ -286,7 +308,9 @@ spec:
         const c0 = cpuMicros(child.pid);
         const pg0 = postgresCpu();
         const m0 = machineCpu();
+        w.take();
         const r = await load(`${child.url}/v1/decisions`, { method: 'POST', body, headers });
+        disk[which].push(w.take());
         const m1 = machineCpu();
         cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
         steal[which] += (m1.steal - m0.steal) / Math.max(1, m1.total - m0.total) / ROUNDS;
@@ -301,6 +325,7 @@ spec:
         floors.push(await measured('floor', floor));
         reals.push(await measured('real', service));
       }
+      await w.stop();
       const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
       const mid = Math.floor(ROUNDS / 2);
       const real = [...reals].sort(byRps)[mid]!;
@@ -308,7 +333,7 @@ spec:
       const floorRound = [...floors].sort(byRps)[mid]!;
       // Each decision round against the bare round of the same round: the pair saw about the same machine.
       const pairRatios = reals.map((r, i) => r.requests.average / bases[i]!.requests.average);
-      const { rows: afterRows } = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM decision');
+      const { rows: afterRows } = await pool.query<{ n: number }>(SERVICE_DECISIONS);
       const walAfter = await walState(pool);
       const logged = afterRows[0]!.n - before[0]!.n;
       const answered = reals.reduce((n, r) => n + r['2xx'], 0);
@@ -319,13 +344,16 @@ spec:
       // 64 connections and no pause every server here is saturated, so its latency is mostly the
       // queue in front of it; the bare route's p99 shows what that queue alone costs on this machine.
       const p99s = (rs: Cannon[]) => rs.map((r) => r.latency.p99.toFixed(1)).join(', ');
+      const flushes = (ws: DiskWindow[]) => ws.map((w) => w.longestMs.toFixed(0)).join(', ');
+      const slowFlushes = (ws: DiskWindow[]) => ws.reduce((n, w) => n + w.over10ms, 0);
+      const diskNote = `disk witness (8 KB written and fdatasync'd every 20 ms in ${place.dir}, ${place.samePgDisk === undefined ? 'PostgreSQL\'s disk unknown' : place.samePgDisk ? 'the disk of PostgreSQL\'s data directory' : 'not PostgreSQL\'s disk'}), its longest flush in each round: decisions ${flushes(disk.real)} / bare ${flushes(disk.bare)} / durable floor ${flushes(disk.floor)} ms, flushes over 10 ms ${slowFlushes(disk.real)} / ${slowFlushes(disk.bare)} / ${slowFlushes(disk.floor)} of ${disk.real.reduce((n, w) => n + w.flushes, 0)} / ${disk.bare.reduce((n, w) => n + w.flushes, 0)} / ${disk.floor.reduce((n, w) => n + w.flushes, 0)}`;
       results.push(withRatio({
         name: 'decisions p99 latency at 64 connections (saturating)', value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
-        note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}`,
+        note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${diskNote}`,
       }));
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4', note: `median of ${ROUNDS} alternating rounds; per-round ratios ${pairRatios.map((x) => x.toFixed(2)).join(', ')}; CPU stolen by the hypervisor during the rounds: decisions ${(100 * steal.real).toFixed(0)} %, bare ${(100 * steal.bare).toFixed(0)} %, floor ${(100 * steal.floor).toFixed(0)} %` }));
-      results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
+      results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit of a decision-sized event, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
       results.push(withRatio({ name: 'decisions throughput against the durable floor', value: real.requests.average, unit: 'req/s', baseline: { name: 'durable floor', value: floorRound.requests.average } }));
       results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ' (after a CHECKPOINT before them)' : ' (no CHECKPOINT before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
 
@@ -348,6 +376,7 @@ spec:
         }));
       }
     } finally {
+      await witness?.stop();
       await service?.stop();
       await floor?.stop();
       await bare.stop();
