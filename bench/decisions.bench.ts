@@ -12,7 +12,7 @@ import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/app.ts';
 import type pg from 'pg';
-import { DiskWitness, type DiskWindow } from './disk-witness.ts';
+import { DiskWitness, WITNESS_INTERVAL_MS, type DiskWindow } from './disk-witness.ts';
 import { benchDatabase, median, percentile, withRatio, type BenchResult } from './harness.ts';
 
 const TOKEN = 'att_bench-admin-token';
@@ -346,7 +346,7 @@ spec:
       const p99s = (rs: Cannon[]) => rs.map((r) => r.latency.p99.toFixed(1)).join(', ');
       const flushes = (ws: DiskWindow[]) => ws.map((w) => w.longestMs.toFixed(0)).join(', ');
       const slowFlushes = (ws: DiskWindow[]) => ws.reduce((n, w) => n + w.over10ms, 0);
-      const diskNote = `disk witness (8 KB written and fdatasync'd every 20 ms in ${place.dir}, ${place.samePgDisk === undefined ? 'PostgreSQL\'s disk unknown' : place.samePgDisk ? 'the disk of PostgreSQL\'s data directory' : 'not PostgreSQL\'s disk'}), its longest flush in each round: decisions ${flushes(disk.real)} / bare ${flushes(disk.bare)} / durable floor ${flushes(disk.floor)} ms, flushes over 10 ms ${slowFlushes(disk.real)} / ${slowFlushes(disk.bare)} / ${slowFlushes(disk.floor)} of ${disk.real.reduce((n, w) => n + w.flushes, 0)} / ${disk.bare.reduce((n, w) => n + w.flushes, 0)} / ${disk.floor.reduce((n, w) => n + w.flushes, 0)}`;
+      const diskNote = `disk witness (8 KB written and fdatasync'd every ${WITNESS_INTERVAL_MS} ms in ${place.dir}, ${place.samePgDisk === undefined ? 'PostgreSQL\'s disk unknown' : place.samePgDisk ? 'the disk of PostgreSQL\'s data directory' : 'not PostgreSQL\'s disk'}), its longest flush in each round: decisions ${flushes(disk.real)} / bare ${flushes(disk.bare)} / durable floor ${flushes(disk.floor)} ms, flushes over 10 ms ${slowFlushes(disk.real)} / ${slowFlushes(disk.bare)} / ${slowFlushes(disk.floor)} of ${disk.real.reduce((n, w) => n + w.flushes, 0)} / ${disk.bare.reduce((n, w) => n + w.flushes, 0)} / ${disk.floor.reduce((n, w) => n + w.flushes, 0)}`;
       results.push(withRatio({
         name: 'decisions p99 latency at 64 connections (saturating)', value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
