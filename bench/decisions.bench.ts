@@ -181,8 +181,9 @@ async function walState(pool: pg.Pool): Promise<{ bytes: number; checkpoints: nu
   return { bytes: Number(rows[0]!.bytes), checkpoints: Number(rows[0]!.checkpoints) };
 }
 
-/** The service's decisions in the audit log; the durable floor writes decision events too, as actor 'durable-floor'. */
-const SERVICE_DECISIONS = "SELECT count(*)::int AS n FROM audit_event WHERE kind = 'decision' AND actor IS DISTINCT FROM 'durable-floor'";
+/** The actor of the durable floor's decision events (passed to it), so the service's are counted apart. */
+const FLOOR_ACTOR = 'durable-floor';
+const SERVICE_DECISIONS = { text: "SELECT count(*)::int AS n FROM audit_event WHERE kind = 'decision' AND actor IS DISTINCT FROM $1", values: [FLOOR_ACTOR] };
 
 /** Where the disk witness writes, and whether that is PostgreSQL's disk (known only when the server says where its data is). */
 async function witnessPlace(pool: pg.Pool): Promise<{ dir: string; samePgDisk: boolean | undefined }> {
@@ -274,13 +275,14 @@ spec:
     const bare = await startChild(['--input-type=module', '-e', BARE_SERVER], {});
     let service: Child | undefined;
     let floor: Child | undefined;
-    let witness: DiskWitness | undefined;
+    const place = await witnessPlace(pool);
+    const witness = DiskWitness.start(place.dir);
     try {
       service = await startChild(['bin/attestant.mjs', 'serve'], { DATABASE_URL: bdb.url, ATTESTANT_POLICY_DIR: policyDir, ATTESTANT_ADMIN_TOKEN: TOKEN });
       const sample = Buffer.from(await (await fetch(`${service.url}/v1/decisions`, { method: 'POST', body, headers })).arrayBuffer());
       const { rows: events } = await pool.query<{ body: string }>("SELECT body FROM audit_event WHERE kind = 'decision' ORDER BY seq DESC LIMIT 1");
       const floorEvent = JSON.stringify((JSON.parse(events[0]!.body) as { payload: unknown }).payload);
-      floor = await startChild(['--import', 'tsx', 'bench/durable-floor-server.ts'], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64'), FLOOR_EVENT: floorEvent });
+      floor = await startChild(['--import', 'tsx', 'bench/durable-floor-server.ts'], { DATABASE_URL: bdb.url, FLOOR_ANSWER: sample.toString('base64'), FLOOR_EVENT: floorEvent, FLOOR_ACTOR });
       // Both servers first run unmeasured for a few seconds: the comparison is of steady states,
       // not of how long each takes to optimize its hot code.
       await load(`${bare.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
@@ -293,9 +295,6 @@ spec:
       const metricsBefore = await auditMetrics(service.url);
       const { rows: before } = await pool.query<{ n: number }>(SERVICE_DECISIONS);
       const walBefore = await walState(pool);
-      const place = await witnessPlace(pool);
-      witness = DiskWitness.start(place.dir);
-      const w = witness;
       const disk: Record<'real' | 'bare' | 'floor', DiskWindow[]> = { real: [], bare: [], floor: [] };
       // Alternate the servers (ROUNDS rounds each) and keep the median round of each, so a noisy
       // neighbour slowing one phase does not decide the ratio. CPU is each server process's.
@@ -308,9 +307,9 @@ spec:
         const c0 = cpuMicros(child.pid);
         const pg0 = postgresCpu();
         const m0 = machineCpu();
-        w.take();
+        witness.take();
         const r = await load(`${child.url}/v1/decisions`, { method: 'POST', body, headers });
-        disk[which].push(w.take());
+        disk[which].push(witness.take());
         const m1 = machineCpu();
         cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
         steal[which] += (m1.steal - m0.steal) / Math.max(1, m1.total - m0.total) / ROUNDS;
@@ -325,7 +324,7 @@ spec:
         floors.push(await measured('floor', floor));
         reals.push(await measured('real', service));
       }
-      await w.stop();
+      await witness.stop();
       const byRps = (a: Cannon, b: Cannon) => a.requests.average - b.requests.average;
       const mid = Math.floor(ROUNDS / 2);
       const real = [...reals].sort(byRps)[mid]!;
@@ -344,9 +343,10 @@ spec:
       // 64 connections and no pause every server here is saturated, so its latency is mostly the
       // queue in front of it; the bare route's p99 shows what that queue alone costs on this machine.
       const p99s = (rs: Cannon[]) => rs.map((r) => r.latency.p99.toFixed(1)).join(', ');
-      const flushes = (ws: DiskWindow[]) => ws.map((w) => w.longestMs.toFixed(0)).join(', ');
-      const slowFlushes = (ws: DiskWindow[]) => ws.reduce((n, w) => n + w.over10ms, 0);
-      const diskNote = `disk witness (8 KB written and fdatasync'd every ${WITNESS_INTERVAL_MS} ms in ${place.dir}, ${place.samePgDisk === undefined ? 'PostgreSQL\'s disk unknown' : place.samePgDisk ? 'the disk of PostgreSQL\'s data directory' : 'not PostgreSQL\'s disk'}), its longest flush in each round: decisions ${flushes(disk.real)} / bare ${flushes(disk.bare)} / durable floor ${flushes(disk.floor)} ms, flushes over 10 ms ${slowFlushes(disk.real)} / ${slowFlushes(disk.bare)} / ${slowFlushes(disk.floor)} of ${disk.real.reduce((n, w) => n + w.flushes, 0)} / ${disk.bare.reduce((n, w) => n + w.flushes, 0)} / ${disk.floor.reduce((n, w) => n + w.flushes, 0)}`;
+      const longest = (ws: DiskWindow[]) => ws.map((d) => d.longestMs.toFixed(0)).join(', ');
+      const slow = (ws: DiskWindow[]) => `${ws.reduce((n, d) => n + d.over10ms, 0)} of ${ws.reduce((n, d) => n + d.flushes, 0)}`;
+      const pgDisk = place.samePgDisk === undefined ? 'PostgreSQL\'s disk unknown' : place.samePgDisk ? 'the disk of PostgreSQL\'s data directory' : 'not PostgreSQL\'s disk';
+      const diskNote = `disk witness (8 KB written and fdatasync'd every ${WITNESS_INTERVAL_MS} ms in ${place.dir}, ${pgDisk}), its longest flush in each round: decisions ${longest(disk.real)} / bare ${longest(disk.bare)} / durable floor ${longest(disk.floor)} ms, flushes over 10 ms ${slow(disk.real)} / ${slow(disk.bare)} / ${slow(disk.floor)}`;
       results.push(withRatio({
         name: 'decisions p99 latency at 64 connections (saturating)', value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
@@ -376,7 +376,7 @@ spec:
         }));
       }
     } finally {
-      await witness?.stop();
+      await witness.stop();
       await service?.stop();
       await floor?.stop();
       await bare.stop();

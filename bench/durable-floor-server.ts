@@ -4,15 +4,16 @@
 // decision bytes. No auth, logging, metrics or policy: what it reaches is what logging every
 // decision durably before answering allows on this machine.
 //
-//   DATABASE_URL=… FLOOR_ANSWER=<base64 bytes> FLOOR_EVENT=<payload JSON> PORT=… node --import tsx bench/durable-floor-server.ts
+//   DATABASE_URL=… FLOOR_ANSWER=<base64 bytes> FLOOR_EVENT=<payload JSON> FLOOR_ACTOR=… PORT=… node --import tsx bench/durable-floor-server.ts
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
 import { AuditLog } from '../src/audit/audit-log.ts';
 import { JsonText } from '../src/audit/chain.ts';
 
-/** The actor of the floor's events, so the bench can count the service's decisions apart. */
-const FLOOR_ACTOR = 'durable-floor';
+/** The actor of the floor's events, given by the bench, which counts the service's decisions apart by it. */
+const actor = process.env.FLOOR_ACTOR;
+if (!actor) throw new Error('FLOOR_ACTOR must name the actor of the floor\'s events');
 
 const answer = Buffer.from(process.env.FLOOR_ANSWER ?? '', 'base64');
 // The payload of one of the service's own decision events (the bench reads it back from the audit
@@ -28,7 +29,7 @@ const audit = new AuditLog(pool);
 const app = Fastify({ logger: false });
 app.get('/healthz', async () => ({ status: 'ok' }));
 app.post<{ Body: { artifact: string; environment: string } }>('/v1/decisions', async (req, reply) => {
-  await audit.append({ kind: 'decision', actor: FLOOR_ACTOR, subject: req.body.artifact, payload: new JsonText(head + randomUUID() + tail) });
+  await audit.append({ kind: 'decision', actor, subject: req.body.artifact, payload: new JsonText(head + randomUUID() + tail) });
   return reply.type('application/json; charset=utf-8').send(answer);
 });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
