@@ -165,10 +165,17 @@ function machineCpu(): { busy: number; steal: number; total: number } {
 }
 
 /** The service's group-commit counters from /metrics. */
-async function auditMetrics(url: string): Promise<{ count: number; entries: number; seconds: number }> {
+/**
+ * The service's group-commit counters. `single`: commits that carried one event (each costs a WAL
+ * flush under the chain lock, as a full batch does); `upTo10ms`: commits that took 10 ms or less.
+ */
+async function auditMetrics(url: string): Promise<{ count: number; entries: number; seconds: number; single: number; upTo10ms: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
-  return { count: value('attestant_audit_commit_batch_size_count'), entries: value('attestant_audit_commit_batch_size_sum'), seconds: value('attestant_audit_commit_seconds_sum') };
+  const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+  return {
+    count: value('attestant_audit_commit_batch_size_count'), entries: value('attestant_audit_commit_batch_size_sum'), seconds: value('attestant_audit_commit_seconds_sum'),
+    single: value('attestant_audit_commit_batch_size_bucket{le="1"}'), upTo10ms: value('attestant_audit_commit_seconds_bucket{le="0.01"}'),
+  };
 }
 
 /**
@@ -194,6 +201,20 @@ async function witnessPlace(pool: pg.Pool): Promise<{ dir: string; samePgDisk: b
   } catch {
     return { dir, samePgDisk: undefined };
   }
+}
+
+/** a of b, as a whole percentage. */
+function pct(a: number, b: number): string {
+  return `${((100 * a) / Math.max(1, b)).toFixed(0)} %`;
+}
+
+/**
+ * Little's law: 64 connections that never pause, answered at a rate, each wait 64 / rate on
+ * average, however the server spends its time. A p99 can only be below the target if this mean is.
+ */
+function littlesLaw(real: Cannon, base: Cannon): string {
+  const mean = (r: Cannon) => (64_000 / r.requests.average).toFixed(1);
+  return `mean wait that 64 connections at the median round's rate imply (64 / rate): decisions ${mean(real)} ms, bare ${mean(base)} ms`;
 }
 
 function answeredAll(rs: Cannon[]): string {
@@ -350,12 +371,12 @@ spec:
       results.push(withRatio({
         name: 'decisions p99 latency at 64 connections (saturating)', value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
-        note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${diskNote}`,
+        note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${littlesLaw(real, base)}; ${diskNote}`,
       }));
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4', note: `median of ${ROUNDS} alternating rounds; per-round ratios ${pairRatios.map((x) => x.toFixed(2)).join(', ')}; CPU stolen by the hypervisor during the rounds: decisions ${(100 * steal.real).toFixed(0)} %, bare ${(100 * steal.bare).toFixed(0)} %, floor ${(100 * steal.floor).toFixed(0)} %` }));
       results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit of a decision-sized event, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
       results.push(withRatio({ name: 'decisions throughput against the durable floor', value: real.requests.average, unit: 'req/s', baseline: { name: 'durable floor', value: floorRound.requests.average } }));
-      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ' (after a CHECKPOINT before them)' : ' (no CHECKPOINT before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
+      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average, ${pct(metricsAfter.single - metricsBefore.single, commits)} of them of one event, ${commits - (metricsAfter.upTo10ms - metricsBefore.upTo10ms)} over 10 ms; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ' (after a CHECKPOINT before them)' : ' (no CHECKPOINT before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
 
       if (HAVE_WRK) {
         // Paced: each connection pauses after an answer, so both servers are offered about the same
