@@ -164,9 +164,8 @@ function machineCpu(): { busy: number; steal: number; total: number } {
   return { busy: total - f[3]! - f[4]! - steal, steal, total };
 }
 
-/** The service's group-commit counters from /metrics. */
 /**
- * The service's group-commit counters. `single`: commits that carried one event (each costs a WAL
+ * The service's group-commit counters from /metrics. `single`: commits that carried one event (each costs a WAL
  * flush under the chain lock, as a full batch does); `upTo10ms`: commits that took 10 ms or less.
  */
 async function auditMetrics(url: string): Promise<{ count: number; entries: number; seconds: number; single: number; upTo10ms: number }> {
