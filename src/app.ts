@@ -108,7 +108,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   await app.register(healthRoutes, {
     checks: [
-      { name: 'database', check: async () => { await db.pool.query('SELECT 1'); return true; } },
+      // Reachable is not enough: every decision writes its audit event, so a read-only database
+      // (a standby after a failover) cannot serve one.
+      { name: 'database', check: async () => (await db.pool.query<{ writable: boolean }>("SELECT current_setting('transaction_read_only') = 'off' AS writable")).rows[0]?.writable === true },
       { name: 'migrations', check: async () => (migrated ||= await migrationsApplied(db.pool)) },
       { name: 'policy', check: () => policies.loaded },
       { name: 'trust', check: () => trust.trust.roots.length + trust.trust.keys.length > 0 },

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../platform/database.ts';
 import { withTransaction } from '../platform/database.ts';
 import { UnavailableError, AppError } from '../platform/errors.ts';
-import { isDatabaseUnavailable } from '../platform/problem.plugin.ts';
+import { isDatabaseUnavailable } from '../platform/database-unavailable.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { AuditLog, appendAuditEvents, toBlob, type AuditBlob } from '../audit/audit-log.ts';
 import { evaluate, type Decision, type PolicyException } from '../policy/index.ts';

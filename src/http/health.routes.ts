@@ -17,7 +17,7 @@ export async function healthRoutes(app: FastifyInstance, opts: { checks: Readine
     config: { scope: 'public' },
     schema: {
       tags: ['operations'],
-      summary: 'Readiness: database reachable, migrations applied, trust and policy loaded',
+      summary: 'Readiness: database reachable and writable, migrations applied, trust and policy loaded',
       response: {
         200: { type: 'object', properties: { status: { type: 'string' }, checks: { type: 'object', additionalProperties: { type: 'boolean' } } }, required: ['status', 'checks'] },
         503: { $ref: 'Problem#' },

@@ -3,6 +3,7 @@
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { statusForCode } from './errors.ts';
+import { isDatabaseUnavailable } from './database-unavailable.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -24,20 +25,6 @@ const TITLES: Record<number, string> = {
   406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
   422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
-
-// Connection-level failures mean "cannot answer now", never "bad request" and never "allow".
-const DB_UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined;
-  if (!e) return false;
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (DB_UNAVAILABLE_ERRNO.has(code)) return true;
-  // SQLSTATE class 08 (connection exception), 57P01-57P03 (admin shutdown, crash, cannot connect now)
-  if (/^08/.test(code) || /^57P0[1-3]$/.test(code)) return true;
-  const msg = typeof e.message === 'string' ? e.message : '';
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end/i.test(msg)) return true;
-  return e.cause !== undefined && e.cause !== err ? isDatabaseUnavailable(e.cause) : false;
-}
 
 export function problemType(code: string): string {
   return `https://attestant.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
