@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config/index.ts';
-import type { Database } from './platform/database.ts';
+import { openAuditPool, type Database } from './platform/database.ts';
 import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
 import { problemPlugin } from './platform/problem.plugin.ts';
@@ -10,7 +10,7 @@ import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
 import { authPlugin } from './platform/auth.plugin.ts';
 import { openapiPlugin } from './platform/openapi.plugin.ts';
 import { TokenRepository } from './graph/token.repository.ts';
-import { AuditLog } from './audit/audit-log.ts';
+import { AUDIT_LANES, AuditLog } from './audit/audit-log.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { tokenRoutes } from './http/tokens.routes.ts';
 import { sbomRoutes, sbomIngestResultSchema } from './http/sboms.routes.ts';
@@ -76,7 +76,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }, (m) => app.log.warn(m));
   const tokens = new TokenRepository(db);
   // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
-  const audit = new AuditLog(db.pool, (entries, seconds) => metrics.auditCommit(entries, seconds));
+  const auditPool = openAuditPool(db.url, { connections: AUDIT_LANES, timeoutMs: config.auditWriteTimeoutMs, log: (m) => app.log.warn(m) });
+  const audit = new AuditLog(auditPool, (entries, seconds) => metrics.auditCommit(entries, seconds));
   let migrated = false;
 
   app.decorate('metrics', metrics);
@@ -98,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
+  app.addHook('onClose', async () => auditPool.end());
   if (changeFeed) {
     await changeFeed.start();
     app.addHook('onClose', async () => changeFeed.close());

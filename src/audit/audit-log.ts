@@ -73,7 +73,8 @@ interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown)
  * second batch does its parsing (and the reasons it stores) while the first one commits, and the
  * process keeps answering the first batch's requests meanwhile.
  */
-const LANES = 2;
+export const AUDIT_LANES = 2;
+const LANES = AUDIT_LANES;
 
 export class AuditLog {
   private queue: Pending[] = [];

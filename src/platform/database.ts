@@ -49,6 +49,20 @@ export function connectDatabase(url: string, opts: { poolSize: number; log?: (ms
   };
 }
 
+/**
+ * The group-commit log's own connections (one per lane), apart from the main pool: decisions never
+ * wait behind ingests and searches for a connection, and every statement on them is cancelled by
+ * the server after `timeoutMs` (a hung database is a 503, not a hung decision; a cancelled batch
+ * commits nothing). They stay open while idle: the first decision after a quiet spell does not
+ * pay for a new session.
+ */
+export function openAuditPool(url: string, opts: { connections: number; timeoutMs: number; log?: (msg: string) => void }): pg.Pool {
+  const { connections, timeoutMs, log } = opts;
+  const pool = new pg.Pool({ connectionString: url, max: connections, idleTimeoutMillis: 0, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs });
+  pool.on('error', (err) => log?.(`postgres audit pool error: ${err.message}`));
+  return pool;
+}
+
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let url = opts.databaseUrl;

@@ -1,9 +1,9 @@
 // Fail closed when the database is up but will not do the work: read-only after a failover, a
-// statement cancelled by its timeout, a database closed to connections. Each is "cannot decide
-// now" (503, retry later), never allow, never a 500, and nothing is half-written.
+// write that cannot finish in time, a database closed to connections. Each is "cannot decide now"
+// (503, retry later), never allow, never a 500 and never a hang, and nothing is half-written.
 import { test, after } from 'node:test';
-import { readFileSync } from 'node:fs';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { testApp, databaseUrl } from '../helpers/app.ts';
 import { policyDir } from '../helpers/policies.ts';
@@ -11,10 +11,12 @@ import { isDatabaseUnavailable } from '../../src/platform/database-unavailable.t
 import { verifyAuditChain } from '../../src/cli/audit.command.ts';
 
 const policies = policyDir({ name: 'lenient', environments: ['dev'] });
-const t = await testApp({ policyDir: policies.dir });
+// A short write timeout, so the test of it does not wait the default 3 s.
+const t = await testApp({ policyDir: policies.dir, auditWriteTimeoutMs: 300 });
 const dbName = new URL(t.db.url).pathname.slice(1);
 const artifact = `sha256:${'d4'.repeat(32)}`;
 const decide = () => t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'dev' } });
+const ready = async () => (await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode;
 const review = JSON.parse(readFileSync(new URL('../fixtures/admission/deployment-create.json', import.meta.url), 'utf8'));
 const admit = async () => {
   const res = await t.app.inject({ method: 'POST', url: '/v1/admission?environment=dev', headers: t.auth(), payload: review });
@@ -23,14 +25,22 @@ const admit = async () => {
 };
 const counts = async () => (await t.db.pool.query<{ d: number; s: number }>('SELECT (SELECT count(*) FROM decision)::int AS d, (SELECT count(*) FROM sbom)::int AS s')).rows[0]!;
 
-/** Runs `sql` on every connection of the app's pool (all of them checked out at once, so none is missed). */
-async function onEveryPooledConnection(sql: string): Promise<void> {
-  const clients = await Promise.all(Array.from({ length: t.db.pool.options.max ?? 10 }, () => t.db.pool.connect()));
-  try {
-    for (const c of clients) await c.query(sql);
-  } finally {
-    for (const c of clients) c.release();
+const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
+await admin.connect();
+after(() => admin.end());
+
+/** Ends every session of the app's (pools and change feed), waiting until each is gone; they reconnect on their own. */
+async function restartSessions(): Promise<void> {
+  await admin.query('SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+}
+
+async function decideUntilOk(): Promise<void> {
+  let res = await decide();
+  for (let i = 0; i < 50 && res.statusCode !== 200; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    res = await decide();
   }
+  assert.equal(res.statusCode, 200, res.body);
 }
 
 function assertUnavailable(res: Awaited<ReturnType<typeof decide>>): void {
@@ -40,46 +50,61 @@ function assertUnavailable(res: Awaited<ReturnType<typeof decide>>): void {
   assert.equal(res.json().allowed, undefined);
 }
 
-test('read-only database (as after a failover to a standby): decisions and ingests are 503, nothing is written', async () => {
-  assert.equal((await decide()).statusCode, 200, 'facts cached, the decision logged');
-  assert.equal((await admit()).allowed, true, 'the lenient policy admits the Deployment while the database is writable');
-  const before = await counts();
-  await onEveryPooledConnection('SET default_transaction_read_only = on');
+test('decisions have connections of their own: with every connection of the main pool taken, a decision is still answered', { timeout: 30_000 }, async () => {
+  assert.equal((await decide()).statusCode, 200, 'facts cached');
+  // As long-running ingests or searches would: every connection of the main pool checked out.
+  const held = await Promise.all(Array.from({ length: t.db.pool.options.max ?? 10 }, () => t.db.pool.connect()));
   try {
-    // The facts are cached, so the only write is the decision's audit event, and it is refused.
+    // Released only after this answer: if decisions shared the main pool, this would never return.
+    const res = await decide();
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().allowed, true);
+  } finally {
+    for (const c of held) c.release();
+  }
+});
+
+test('read-only database (as after a failover to a standby): not ready; decisions, admission and ingests are 503; nothing is written', async () => {
+  const before = await counts();
+  assert.equal((await admit()).allowed, true, 'the lenient policy admits the Deployment while the database is writable');
+  const beforeAdmit = await counts();
+  assert.equal(beforeAdmit.d, before.d + 3, 'one decision per image of the Deployment');
+  await admin.query(`ALTER DATABASE ${dbName} SET default_transaction_read_only = on`);
+  try {
+    await restartSessions();
+    // Readiness runs on a new session: reachable, read-only, so not ready.
+    assert.equal(await ready(), 503);
     assertUnavailable(await decide());
     // Admission fails closed too: the Deployment is refused, and the reason says why.
     const refused = await admit();
     assert.equal(refused.allowed, false);
     assert.match(refused.status!.message, /DATABASE_UNAVAILABLE/);
-    const ready = await t.app.inject({ method: 'GET', url: '/readyz' });
-    assert.equal(ready.statusCode, 503, 'reachable but read-only is not ready');
-    assert.equal(ready.json().checks.database, false);
     const sbom = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [{ type: 'library', name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0' }] });
     const ingest = await t.app.inject({ method: 'POST', url: `/v1/sboms?artifact=${artifact}`, headers: { ...t.auth(), 'content-type': 'application/json' }, payload: sbom });
     assert.equal(ingest.statusCode, 503, ingest.body);
     assert.equal(ingest.json().code, 'DATABASE_UNAVAILABLE');
   } finally {
-    await onEveryPooledConnection('SET default_transaction_read_only = off');
+    await admin.query(`ALTER DATABASE ${dbName} RESET default_transaction_read_only`);
+    await restartSessions();
   }
-  assert.deepEqual(await counts(), before);
-  assert.equal((await decide()).statusCode, 200, 'writable again: answers without a restart');
-  assert.equal((await t.app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+  assert.deepEqual(await counts(), beforeAdmit);
+  await decideUntilOk();
+  assert.equal(await ready(), 200, 'writable again: ready without a restart');
 });
 
-test('a decision whose log write is cancelled by statement_timeout is 503, and the chain stays whole', async () => {
-  // Another session holds the chain lock, so the append waits until its statement times out.
+test('a decision whose log write cannot finish in time is 503, nothing of it is stored, and the chain stays whole', { timeout: 30_000 }, async () => {
+  await decideUntilOk();
+  // Another session holds the chain lock, so the append waits until the server cancels it
+  // (ATTESTANT_AUDIT_WRITE_TIMEOUT_MS, 300 ms here).
   const holder = new pg.Client({ connectionString: databaseUrl(dbName) });
   await holder.connect();
   after(() => holder.end());
   await holder.query('SELECT pg_advisory_lock(7412339002)');
   const before = await counts();
-  await onEveryPooledConnection('SET statement_timeout = 200');
   try {
     assertUnavailable(await decide());
   } finally {
     await holder.query('SELECT pg_advisory_unlock(7412339002)');
-    await onEveryPooledConnection('RESET statement_timeout');
   }
   assert.deepEqual(await counts(), before);
   assert.equal((await decide()).statusCode, 200);
@@ -88,9 +113,6 @@ test('a decision whose log write is cancelled by statement_timeout is 503, and t
 });
 
 test('a database closed to connections: the real FATAL error is classed as unavailable, and decisions are 503 until it reopens', async () => {
-  const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
-  await admin.connect();
-  after(() => admin.end());
   await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
   try {
     const probe = new pg.Client({ connectionString: databaseUrl(dbName) });
@@ -100,15 +122,10 @@ test('a database closed to connections: the real FATAL error is classed as unava
     assert.equal(isDatabaseUnavailable(refused), true, `${(refused as { code?: string }).code}: ${String(refused)}`);
 
     // Every session of the app's goes, as in a restart of the server; new ones are refused.
-    await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1', [dbName]);
+    await restartSessions();
     for (let i = 0; i < 3; i++) assertUnavailable(await decide());
   } finally {
     await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
   }
-  let back = await decide();
-  for (let i = 0; i < 50 && back.statusCode !== 200; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    back = await decide();
-  }
-  assert.equal(back.statusCode, 200, back.body);
+  await decideUntilOk();
 });
