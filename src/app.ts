@@ -2,7 +2,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Config } from './config/index.ts';
-import { openAuditPool, type Database } from './platform/database.ts';
+import { openDecisionPool, type Database } from './platform/database.ts';
 import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
 import { problemPlugin } from './platform/problem.plugin.ts';
@@ -66,9 +66,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Policies are loaded before anything listens: an invalid policy fails start-up.
   const policies = new PolicyStore(config.policyDir);
   const trust = new TrustStore(config.trustConfig);
-  const facts = new FactsRepository(db);
+  const warn = (m: string) => app.log.warn(m);
+  // The decision path's own connections (platform/database.ts): reads on a cache miss, and the
+  // group-commit log's lanes below.
+  const decisionReads = openDecisionPool(db.url, { purpose: 'decision reads', connections: 2, timeoutMs: config.decisionDbTimeoutMs, log: warn });
+  const facts = new FactsRepository({ pool: decisionReads });
   const factsCache = new FactsCache((d) => facts.load(d));
-  const exceptionsCache = new ExceptionsCache(new ExceptionRepository(db));
+  const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionReads }));
   const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
     onArtifacts: (digests) => factsCache.invalidate(digests),
     onExceptions: () => exceptionsCache.invalidate(),
@@ -76,7 +80,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }, (m) => app.log.warn(m));
   const tokens = new TokenRepository(db);
   // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
-  const auditPool = openAuditPool(db.url, { connections: AUDIT_LANES, timeoutMs: config.auditWriteTimeoutMs, log: (m) => app.log.warn(m) });
+  const auditPool = openDecisionPool(db.url, { purpose: 'audit log', connections: AUDIT_LANES, timeoutMs: config.decisionDbTimeoutMs, log: warn });
   const audit = new AuditLog(auditPool, (entries, seconds) => metrics.auditCommit(entries, seconds));
   let migrated = false;
 
@@ -99,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
-  app.addHook('onClose', async () => auditPool.end());
+  app.addHook('onClose', async () => { await Promise.all([auditPool.end(), decisionReads.end()]); });
   if (changeFeed) {
     await changeFeed.start();
     app.addHook('onClose', async () => changeFeed.close());

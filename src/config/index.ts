@@ -20,11 +20,12 @@ export interface Config {
   /** Size of the PostgreSQL connection pool. */
   readonly dbPoolSize: number;
   /**
-   * How long a group-commit write (a decision's audit event) may take in PostgreSQL, connecting
-   * included, before it is cancelled and the decision answered 503. Under the admission webhook's
-   * 5-second timeout, so Kubernetes hears why.
+   * How long each of a decision's statements (a facts or exceptions read on a cache miss, the
+   * group-commit write of its audit event) may take in PostgreSQL, connecting included, before it
+   * is cancelled and the decision answered 503. Under the admission webhook's 5-second timeout, so
+   * Kubernetes hears why.
    */
-  readonly auditWriteTimeoutMs: number;
+  readonly decisionDbTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -85,7 +86,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     tlsKeyFile: env.TLS_KEY_FILE || undefined,
     namespaceEnvironments: namespaceMap(env.ATTESTANT_NAMESPACE_ENVIRONMENTS),
     dbPoolSize: int(env, 'ATTESTANT_DB_POOL_SIZE', 16, 1, 200),
-    auditWriteTimeoutMs: int(env, 'ATTESTANT_AUDIT_WRITE_TIMEOUT_MS', 3000, 100, 60_000),
+    decisionDbTimeoutMs: int(env, 'ATTESTANT_DECISION_DB_TIMEOUT_MS', 2000, 100, 60_000),
     ...overrides,
   };
   if ((cfg.tlsCertFile === undefined) !== (cfg.tlsKeyFile === undefined)) throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');

@@ -5,7 +5,7 @@ import type { PolicyException } from '../policy/index.ts';
 export interface NewException { environment: string; artifact?: string; component?: string; owner: string; justification: string; expiresAt: Date; createdBy?: string }
 
 export class ExceptionRepository {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Pick<Database, 'pool'>) {}
 
   /** Unexpired exceptions (expiry is re-checked at decision time against the decision's clock). Index: policy_exception_env_idx. */
   async active(now: Date): Promise<PolicyException[]> {

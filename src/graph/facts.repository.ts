@@ -48,7 +48,7 @@ function defined<T extends object>(o: T): T {
 }
 
 export class FactsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(private readonly db: Pick<Database, 'pool'>) {}
 
   /** Facts for an artifact; an unknown artifact has empty facts (and so fails every requirement). */
   async load(digest: string): Promise<ArtifactFacts> {

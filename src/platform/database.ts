@@ -50,16 +50,17 @@ export function connectDatabase(url: string, opts: { poolSize: number; log?: (ms
 }
 
 /**
- * The group-commit log's own connections (one per lane), apart from the main pool: decisions never
- * wait behind ingests and searches for a connection, and every statement on them is cancelled by
- * the server after `timeoutMs` (a hung database is a 503, not a hung decision; a cancelled batch
- * commits nothing). They stay open while idle: the first decision after a quiet spell does not
- * pay for a new session.
+ * Connections for the decision path only, apart from the main pool: decisions never wait behind
+ * ingests and searches for a connection, and the server cancels any statement on them after
+ * `timeoutMs` (a hung database is a 503 within that time, not a decision that never returns; a
+ * cancelled write commits nothing). The app opens two: one for the group-commit log (a connection
+ * per lane) and one for the facts and exceptions it reads on a cache miss. They stay open while
+ * idle, so the first decision after a quiet spell does not pay for a new session.
  */
-export function openAuditPool(url: string, opts: { connections: number; timeoutMs: number; log?: (msg: string) => void }): pg.Pool {
-  const { connections, timeoutMs, log } = opts;
+export function openDecisionPool(url: string, opts: { purpose: string; connections: number; timeoutMs: number; log?: (msg: string) => void }): pg.Pool {
+  const { purpose, connections, timeoutMs, log } = opts;
   const pool = new pg.Pool({ connectionString: url, max: connections, idleTimeoutMillis: 0, connectionTimeoutMillis: timeoutMs, statement_timeout: timeoutMs });
-  pool.on('error', (err) => log?.(`postgres audit pool error: ${err.message}`));
+  pool.on('error', (err) => log?.(`postgres ${purpose} pool error: ${err.message}`));
   return pool;
 }
 

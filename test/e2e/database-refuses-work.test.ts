@@ -1,5 +1,5 @@
 // Fail closed when the database is up but will not do the work: read-only after a failover, a
-// write that cannot finish in time, a database closed to connections. Each is "cannot decide now"
+// read or write that cannot finish in time, a database closed to connections. Each is "cannot decide now"
 // (503, retry later), never allow, never a 500 and never a hang, and nothing is half-written.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,8 +11,8 @@ import { isDatabaseUnavailable } from '../../src/platform/database-unavailable.t
 import { verifyAuditChain } from '../../src/cli/audit.command.ts';
 
 const policies = policyDir({ name: 'lenient', environments: ['dev'] });
-// A short write timeout, so the test of it does not wait the default 3 s.
-const t = await testApp({ policyDir: policies.dir, auditWriteTimeoutMs: 300 });
+// A short timeout for the decision path's statements, so the tests of it do not wait the default 2 s.
+const t = await testApp({ policyDir: policies.dir, decisionDbTimeoutMs: 300 });
 const dbName = new URL(t.db.url).pathname.slice(1);
 const artifact = `sha256:${'d4'.repeat(32)}`;
 const decide = () => t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'dev' } });
@@ -55,10 +55,13 @@ test('decisions have connections of their own: with every connection of the main
   // As long-running ingests or searches would: every connection of the main pool checked out.
   const held = await Promise.all(Array.from({ length: t.db.pool.options.max ?? 10 }, () => t.db.pool.connect()));
   try {
-    // Released only after this answer: if decisions shared the main pool, this would never return.
+    // Released only after these answers: if decisions shared the main pool, they would never return.
     const res = await decide();
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().allowed, true);
+    // A cache miss too: the facts are read on the decision path's connections.
+    t.app.factsCache.clear();
+    assert.equal((await decide()).statusCode, 200);
   } finally {
     for (const c of held) c.release();
   }
@@ -95,7 +98,7 @@ test('read-only database (as after a failover to a standby): not ready; decision
 test('a decision whose log write cannot finish in time is 503, nothing of it is stored, and the chain stays whole', { timeout: 30_000 }, async () => {
   await decideUntilOk();
   // Another session holds the chain lock, so the append waits until the server cancels it
-  // (ATTESTANT_AUDIT_WRITE_TIMEOUT_MS, 300 ms here).
+  // (ATTESTANT_DECISION_DB_TIMEOUT_MS, 300 ms here).
   const holder = new pg.Client({ connectionString: databaseUrl(dbName) });
   await holder.connect();
   after(() => holder.end());
@@ -110,6 +113,25 @@ test('a decision whose log write cannot finish in time is 503, nothing of it is 
   assert.equal((await decide()).statusCode, 200);
   const chain = await verifyAuditChain(t.db.pool, 100);
   assert.equal(chain.ok, true);
+});
+
+test('a facts read that cannot finish in time is 503, and no decision is logged', { timeout: 30_000 }, async () => {
+  await decideUntilOk();
+  // Another session holds the artifact table, as a migration or a VACUUM FULL would.
+  const locker = new pg.Client({ connectionString: databaseUrl(dbName) });
+  await locker.connect();
+  after(() => locker.end());
+  const before = await counts();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE artifact IN ACCESS EXCLUSIVE MODE');
+  try {
+    t.app.factsCache.clear();
+    assertUnavailable(await decide());
+  } finally {
+    await locker.query('ROLLBACK');
+  }
+  assert.deepEqual(await counts(), before);
+  assert.equal((await decide()).statusCode, 200);
 });
 
 test('a database closed to connections: the real FATAL error is classed as unavailable, and decisions are 503 until it reopens', async () => {
