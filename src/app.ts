@@ -77,7 +77,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     onArtifacts: (digests) => factsCache.invalidate(digests),
     onExceptions: () => exceptionsCache.invalidate(),
     onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); },
-  }, (m) => app.log.warn(m));
+  }, warn);
   const tokens = new TokenRepository(db);
   // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
   const auditPool = openDecisionPool(db.url, { purpose: 'audit log', connections: AUDIT_LANES, timeoutMs: config.decisionDbTimeoutMs, log: warn });

@@ -74,7 +74,6 @@ interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown)
  * process keeps answering the first batch's requests meanwhile.
  */
 export const AUDIT_LANES = 2;
-const LANES = AUDIT_LANES;
 
 export class AuditLog {
   private queue: Pending[] = [];
@@ -94,7 +93,7 @@ export class AuditLog {
   append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      if (this.inFlight < LANES) this.dispatch();
+      if (this.inFlight < AUDIT_LANES) this.dispatch();
     });
   }
 
@@ -108,7 +107,7 @@ export class AuditLog {
       batch = batch.filter((p, i) => (hasNul(all[i]!) ? (p.reject(nulRejected()), false) : true));
       bodies = all.filter((b) => !hasNul(b));
       if (batch.length === 0) {
-        if (this.queue.length > 0 && this.inFlight < LANES) this.dispatch();
+        if (this.queue.length > 0 && this.inFlight < AUDIT_LANES) this.dispatch();
         return;
       }
     }
@@ -129,7 +128,7 @@ export class AuditLog {
       },
     ).finally(() => {
       this.inFlight--;
-      if (this.queue.length > 0 && this.inFlight < LANES) this.dispatch();
+      if (this.queue.length > 0 && this.inFlight < AUDIT_LANES) this.dispatch();
     });
   }
 }
