@@ -101,13 +101,12 @@ test('a decision whose log write cannot finish in time is 503, nothing of it is 
   // (ATTESTANT_DECISION_DB_TIMEOUT_MS, 300 ms here).
   const holder = new pg.Client({ connectionString: databaseUrl(dbName) });
   await holder.connect();
-  after(() => holder.end());
   await holder.query('SELECT pg_advisory_lock(7412339002)');
   const before = await counts();
   try {
     assertUnavailable(await decide());
   } finally {
-    await holder.query('SELECT pg_advisory_unlock(7412339002)');
+    await holder.end();
   }
   assert.deepEqual(await counts(), before);
   assert.equal((await decide()).statusCode, 200);
@@ -120,7 +119,6 @@ test('a facts read that cannot finish in time is 503, and no decision is logged'
   // Another session holds the artifact table, as a migration or a VACUUM FULL would.
   const locker = new pg.Client({ connectionString: databaseUrl(dbName) });
   await locker.connect();
-  after(() => locker.end());
   const before = await counts();
   await locker.query('BEGIN');
   await locker.query('LOCK TABLE artifact IN ACCESS EXCLUSIVE MODE');
@@ -128,7 +126,7 @@ test('a facts read that cannot finish in time is 503, and no decision is logged'
     t.app.factsCache.clear();
     assertUnavailable(await decide());
   } finally {
-    await locker.query('ROLLBACK');
+    await locker.end();
   }
   assert.deepEqual(await counts(), before);
   assert.equal((await decide()).statusCode, 200);
