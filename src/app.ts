@@ -67,12 +67,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const policies = new PolicyStore(config.policyDir);
   const trust = new TrustStore(config.trustConfig);
   const warn = (m: string) => app.log.warn(m);
-  // The decision path's own connections (platform/database.ts): reads on a cache miss, and the
-  // group-commit log's lanes below.
-  const decisionReads = openDecisionPool(db.url, { purpose: 'decision reads', connections: 2, timeoutMs: config.decisionDbTimeoutMs, log: warn });
-  const facts = new FactsRepository({ pool: decisionReads });
+  // The decision path's own connections (platform/database.ts): reads on a cache miss and the
+  // deployments `record: true` writes, and the group-commit log's lanes below.
+  const decisionPool = openDecisionPool(db.url, { purpose: 'decision', connections: 2, timeoutMs: config.decisionDbTimeoutMs, log: warn });
+  const facts = new FactsRepository({ pool: decisionPool });
   const factsCache = new FactsCache((d) => facts.load(d));
-  const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionReads }));
+  const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionPool }));
   const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
     onArtifacts: (digests) => factsCache.invalidate(digests),
     onExceptions: () => exceptionsCache.invalidate(),
@@ -103,7 +103,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     done();
   });
 
-  app.addHook('onClose', async () => { await Promise.all([auditPool.end(), decisionReads.end()]); });
+  app.addHook('onClose', async () => { await Promise.all([auditPool.end(), decisionPool.end()]); });
   if (changeFeed) {
     await changeFeed.start();
     app.addHook('onClose', async () => changeFeed.close());
@@ -138,7 +138,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(verifyRoutes, { trust });
   await app.register(artifactRoutes, { db });
   app.addSchema(decisionResultSchema);
-  const decisions = new DecisionService(db, audit, policies, factsCache, exceptionsCache, metrics);
+  const decisions = new DecisionService({ pool: decisionPool }, audit, policies, factsCache, exceptionsCache, metrics);
   app.decorate('decisions', decisions);
   app.decorate('factsCache', factsCache);
   await app.register(decisionRoutes, { decisions, db });

@@ -65,7 +65,8 @@ export class DecisionService {
   readonly #last = new Map<string, Memo>();
 
   constructor(
-    private readonly db: Database,
+    /** Where `record: true` writes the deployment: the decision path's own connections (app.ts). */
+    private readonly db: Pick<Database, 'pool'>,
     /** The process's group-committed audit log (shared with every other appender). */
     readonly audit: AuditLog,
     private readonly policies: PolicyStore,

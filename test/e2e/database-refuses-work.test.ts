@@ -59,9 +59,13 @@ test('decisions have connections of their own: with every connection of the main
     const res = await decide();
     assert.equal(res.statusCode, 200, res.body);
     assert.equal(res.json().allowed, true);
-    // A cache miss too: the facts are read on the decision path's connections.
+    // A cache miss too: the facts are read on the decision path's connections…
     t.app.factsCache.clear();
     assert.equal((await decide()).statusCode, 200);
+    // …and so is the deployment that record: true writes.
+    const recorded = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'dev', service: 'checkout', record: true } });
+    assert.equal(recorded.statusCode, 200, recorded.body);
+    assert.equal(typeof recorded.json().deployment?.id, 'string');
   } finally {
     for (const c of held) c.release();
   }
