@@ -7,7 +7,7 @@ import { withTransaction } from '../platform/database.ts';
 import { UnavailableError, AppError } from '../platform/errors.ts';
 import { isDatabaseUnavailable } from '../platform/database-unavailable.ts';
 import type { Metrics } from '../platform/metrics.ts';
-import { AuditLog, appendAuditEvents, toBlob, type AuditBlob } from '../audit/audit-log.ts';
+import { AuditLog, appendAuditEvents, toBlob, type AuditBlob, type AuditEntry } from '../audit/audit-log.ts';
 import { evaluate, type Decision, type PolicyException } from '../policy/index.ts';
 import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
@@ -111,14 +111,27 @@ export class DecisionService {
     // The reasons are stored once per distinct text and referenced by digest (the chain still
     // covers them): most decisions repeat the reasons of the previous one for that artifact.
     const memo = this.#memo(req, decision);
+    // The event is the decision record (the `decision` view reads it back).
+    const event: AuditEntry = {
+      kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
+      payload: memo.template.eventPayload(id, req.service),
+      blobs: [memo.blob],
+    };
+    const record = req.record && decision.allowed && req.service ? req.service : undefined;
+    let deployment: { id: string; since: Date } | undefined;
     try {
-      // Durable before it is answered: resolves only after the batch's commit. The event is the
-      // decision record (the `decision` view reads it back).
-      await this.audit.append({
-        kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
-        payload: memo.template.eventPayload(id, req.service),
-        blobs: [memo.blob],
-      });
+      if (record) {
+        // The decision, the deployment it allows and that deployment's event are one record: one
+        // transaction, so a failure leaves none of them (rare enough to skip the group commit).
+        deployment = await withTransaction(this.db.pool, async (c) => {
+          const d = await recordDeployment(c, { artifact: req.artifact, service: record, environment: req.environment, decisionId: id, at: now });
+          await appendAuditEvents(c, [event, { kind: 'deployment.recorded', actor: req.actor, subject: req.artifact, payload: { deploymentId: d.id, service: record, environment: req.environment, decisionId: id } }]);
+          return d;
+        });
+      } else {
+        // Durable before it is answered: resolves only after the batch's commit.
+        await this.audit.append(event);
+      }
     } catch (err) {
       if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
       throw err;
@@ -136,14 +149,7 @@ export class DecisionService {
     if (req.service) res.service = req.service;
     if (decision.policy) res.policy = decision.policy;
     attachTemplate(res, memo.template);
-    if (req.record && decision.allowed && req.service) {
-      const dep = await withTransaction(this.db.pool, async (c) => {
-        const d = await recordDeployment(c, { artifact: req.artifact, service: req.service!, environment: req.environment, decisionId: id, at: now });
-        await appendAuditEvents(c, [{ kind: 'deployment.recorded', actor: req.actor, subject: req.artifact, payload: { deploymentId: d.id, service: req.service, environment: req.environment, decisionId: id } }]);
-        return d;
-      });
-      res.deployment = { id: dep.id, since: dep.since.toISOString() };
-    }
+    if (deployment) res.deployment = { id: deployment.id, since: deployment.since.toISOString() };
     return res;
   }
 }

@@ -23,7 +23,7 @@ const admit = async () => {
   assert.equal(res.statusCode, 200, res.body);
   return (res.json() as { response: { allowed: boolean; status?: { message: string } } }).response;
 };
-const counts = async () => (await t.db.pool.query<{ d: number; s: number }>('SELECT (SELECT count(*) FROM decision)::int AS d, (SELECT count(*) FROM sbom)::int AS s')).rows[0]!;
+const counts = async () => (await t.db.pool.query<{ d: number; s: number; p: number }>('SELECT (SELECT count(*) FROM decision)::int AS d, (SELECT count(*) FROM sbom)::int AS s, (SELECT count(*) FROM deployment)::int AS p')).rows[0]!;
 
 const admin = new pg.Client({ connectionString: databaseUrl('postgres') });
 await admin.connect();
@@ -134,6 +134,31 @@ test('a facts read that cannot finish in time is 503, and no decision is logged'
   }
   assert.deepEqual(await counts(), before);
   assert.equal((await decide()).statusCode, 200);
+});
+
+test('record: true is one record: when its deployment cannot be written, the decision is not logged either', { timeout: 30_000 }, async () => {
+  await decideUntilOk();
+  const record = () => t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'dev', service: 'payments', record: true } });
+  const locker = new pg.Client({ connectionString: databaseUrl(dbName) });
+  await locker.connect();
+  const before = await counts();
+  await locker.query('BEGIN');
+  await locker.query('LOCK TABLE deployment IN ACCESS EXCLUSIVE MODE');
+  try {
+    assertUnavailable(await record());
+  } finally {
+    await locker.end();
+  }
+  assert.deepEqual(await counts(), before, 'neither the decision nor the deployment');
+  const ok = await record();
+  assert.equal(ok.statusCode, 200, ok.body);
+  const { rows } = await t.db.pool.query<{ kind: string; decision: string | null }>(
+    "SELECT kind, body::jsonb->'payload'->>'decisionId' AS decision FROM audit_event ORDER BY seq DESC LIMIT 2");
+  // Adjacent in the chain, and about the same decision.
+  assert.deepEqual(rows.map((r) => r.kind), ['deployment.recorded', 'decision']);
+  assert.equal(rows[0]!.decision, ok.json().decisionId);
+  assert.equal(rows[1]!.decision, ok.json().decisionId);
+  assert.deepEqual(await counts(), { ...before, d: before.d + 1, p: before.p + 1 });
 });
 
 test('a database closed to connections: the real FATAL error is classed as unavailable, and decisions are 503 until it reopens', async () => {
