@@ -82,6 +82,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
   const auditPool = openDecisionPool(db.url, { purpose: 'audit log', connections: AUDIT_LANES, timeoutMs: config.decisionDbTimeoutMs, log: warn });
   const audit = new AuditLog(auditPool, (entries, seconds) => metrics.auditCommit(entries, seconds));
+  metrics.watchPools({ main: db.pool, decision: decisionPool, audit: auditPool });
   let migrated = false;
 
   app.decorate('metrics', metrics);

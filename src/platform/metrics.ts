@@ -4,6 +4,9 @@ import { SeriesHistogram } from './series-histogram.ts';
 
 const SLI_WINDOW = 1000;
 
+/** What pg.Pool says of its connections. */
+export interface PoolCounts { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number }
+
 /** The cached labelled child for `key` (label values joined), made by `make` on first use. */
 function labelled<T>(cache: Map<string, T>, key: string, make: () => T): T {
   let child = cache.get(key);
@@ -61,6 +64,28 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
     registers: [this.registry],
   });
+
+  // Connections of each PostgreSQL pool, read when scraped: a decision path that waits for
+  // connections shows here before it shows in latency.
+  #pools: Record<string, PoolCounts> = {};
+  readonly dbPoolClients: Gauge<'pool' | 'state'> = new Gauge({
+    name: 'attestant_db_pool_clients',
+    help: 'PostgreSQL connections of each pool (main; decision: reads and records; audit: group-commit lanes): total, idle, and requests waiting for one',
+    labelNames: ['pool', 'state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      for (const [pool, p] of Object.entries(this.#pools)) {
+        this.dbPoolClients.set({ pool, state: 'total' }, p.totalCount);
+        this.dbPoolClients.set({ pool, state: 'idle' }, p.idleCount);
+        this.dbPoolClients.set({ pool, state: 'waiting' }, p.waitingCount);
+      }
+    },
+  });
+
+  /** The pools /metrics reports, by name. */
+  watchPools(pools: Record<string, PoolCounts>): void {
+    this.#pools = { ...this.#pools, ...pools };
+  }
 
   // The labelled children of the per-decision counter, by their label values: this spares building
   // and validating a label object on every decision. (The HTTP histogram keeps its own series.)

@@ -66,6 +66,15 @@ test('decisions have connections of their own: with every connection of the main
     const recorded = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'dev', service: 'checkout', record: true } });
     assert.equal(recorded.statusCode, 200, recorded.body);
     assert.equal(typeof recorded.json().deployment?.id, 'string');
+    // /metrics shows who waits: one query queued on the main pool, none on the decision path's.
+    const queued = t.db.pool.query('SELECT 1');
+    const metrics = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /attestant_db_pool_clients\{pool="main",state="waiting"\} 1\n/);
+    assert.match(metrics, /attestant_db_pool_clients\{pool="decision",state="waiting"\} 0\n/);
+    assert.match(metrics, /attestant_db_pool_clients\{pool="audit",state="waiting"\} 0\n/);
+    assert.match(metrics, new RegExp(`attestant_db_pool_clients\\{pool="main",state="total"\\} ${held.length}\\n`));
+    for (const c of held.splice(0)) c.release();
+    await queued;
   } finally {
     for (const c of held) c.release();
   }
