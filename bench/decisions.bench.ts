@@ -16,6 +16,8 @@ import { DiskWitness, WITNESS_INTERVAL_MS, type DiskWindow } from './disk-witnes
 import { benchDatabase, median, percentile, withRatio, type BenchResult } from './harness.ts';
 
 const TOKEN = 'att_bench-admin-token';
+/** Concurrent connections of every load, as #5 asks. */
+const CONNECTIONS = 64;
 const DURATION = Number(process.env.BENCH_DECISION_SECONDS ?? 6);
 /** Rounds of each server, alternated; the median round of each is compared. */
 const ROUNDS = Number(process.env.BENCH_DECISION_ROUNDS ?? 5);
@@ -46,14 +48,14 @@ function wrk(url: string, opts: LoadOptions, seconds: number): Promise<Cannon> {
   writeFileSync(lua, `wrk.method = ${JSON.stringify(opts.method)}\nwrk.body = ${JSON.stringify(opts.body ?? '')}\n${Object.entries(opts.headers ?? {}).map(([k, v]) => `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`).join('\n')}\n${pause}` +
     'done = function(summary, latency, requests)\n  io.write(string.format("JSON {\\"rps\\":%f,\\"p50\\":%f,\\"p99\\":%f,\\"n\\":%d,\\"errors\\":%d,\\"non2xx\\":%d}\\n", summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, summary.requests, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout, summary.errors.status))\nend\n');
   return new Promise((resolve, reject) => {
-    const child = spawn('wrk', ['-t1', '-c64', `-d${seconds}s`, '-s', lua, url], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', lua, url], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => {
       const m = /JSON (\{.*\})/.exec(out);
       if (!m) return reject(new Error(`wrk exited ${code}: ${out.slice(0, 500)}`));
       const j = JSON.parse(m[1]!) as { rps: number; p50: number; p99: number; n: number; errors: number; non2xx: number };
-      resolve({ requests: { average: j.rps }, latency: { p50: j.p50, p99: j.p99, average: j.p50 }, non2xx: j.non2xx, errors: j.errors, '2xx': j.n - j.non2xx, tool: 'wrk -t1 -c64' });
+      resolve({ requests: { average: j.rps }, latency: { p50: j.p50, p99: j.p99, average: j.p50 }, non2xx: j.non2xx, errors: j.errors, '2xx': j.n - j.non2xx, tool: `wrk -t1 -c${CONNECTIONS}` });
     });
   });
 }
@@ -73,7 +75,7 @@ function load(url: string, opts: LoadOptions, seconds = DURATION): Promise<Canno
 }
 
 function autocannon(url: string, opts: LoadOptions, seconds: number): Promise<Cannon> {
-  const args = ['autocannon', '-j', '-c', '64', '-d', String(seconds), '-m', opts.method];
+  const args = ['autocannon', '-j', '-c', String(CONNECTIONS), '-d', String(seconds), '-m', opts.method];
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`);
   if (opts.body) args.push('-b', opts.body);
   args.push(url);
@@ -82,7 +84,7 @@ function autocannon(url: string, opts: LoadOptions, seconds: number): Promise<Ca
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => {
-      try { resolve({ ...(JSON.parse(out) as Cannon), tool: 'autocannon -c64' }); } catch { reject(new Error(`autocannon exited ${code}: ${out.slice(0, 500)}`)); }
+      try { resolve({ ...(JSON.parse(out) as Cannon), tool: `autocannon -c${CONNECTIONS}` }); } catch { reject(new Error(`autocannon exited ${code}: ${out.slice(0, 500)}`)); }
     });
   });
 }
@@ -208,12 +210,12 @@ function pct(a: number, b: number): string {
 }
 
 /**
- * Little's law: 64 connections that never pause, answered at a rate, each wait 64 / rate on
+ * Little's law: connections that never pause, answered at a rate, each wait CONNECTIONS / rate on
  * average, however the server spends its time. A p99 can only be below the target if this mean is.
  */
 function littlesLaw(real: Cannon, base: Cannon): string {
-  const mean = (r: Cannon) => (64_000 / r.requests.average).toFixed(1);
-  return `mean wait that 64 connections at the median round's rate imply (64 / rate): decisions ${mean(real)} ms, bare ${mean(base)} ms`;
+  const mean = (r: Cannon) => ((1000 * CONNECTIONS) / r.requests.average).toFixed(1);
+  return `mean wait that ${CONNECTIONS} connections at the median round's rate imply (${CONNECTIONS} / rate): decisions ${mean(real)} ms, bare ${mean(base)} ms`;
 }
 
 function answeredAll(rs: Cannon[]): string {
@@ -381,7 +383,7 @@ spec:
         // Paced: each connection pauses after an answer, so both servers are offered about the same
         // rate, a share of what the service reached saturated, and the latency is the server's
         // own rather than a queue's. The same pause for both; the rates each got are printed.
-        const pauseMs = 64_000 / (PACED_SHARE * real.requests.average);
+        const pauseMs = (1000 * CONNECTIONS) / (PACED_SHARE * real.requests.average);
         const pacedReal: Cannon[] = [];
         const pacedBare: Cannon[] = [];
         for (let round = 0; round < Math.min(ROUNDS, 3); round++) {

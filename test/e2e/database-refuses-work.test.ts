@@ -43,6 +43,21 @@ async function decideUntilOk(): Promise<void> {
   assert.equal(res.statusCode, 200, res.body);
 }
 
+/**
+ * Runs `fn` while another session holds what `statements` take (a lock, or a transaction holding
+ * one); ending that session releases it.
+ */
+async function whileAnotherSessionHolds(statements: string[], fn: () => Promise<void>): Promise<void> {
+  const other = new pg.Client({ connectionString: databaseUrl(dbName) });
+  await other.connect();
+  try {
+    for (const sql of statements) await other.query(sql);
+    await fn();
+  } finally {
+    await other.end();
+  }
+}
+
 function assertUnavailable(res: Awaited<ReturnType<typeof decide>>): void {
   assert.equal(res.statusCode, 503, res.body);
   assert.match(String(res.headers['content-type']), /problem\+json/);
@@ -110,17 +125,12 @@ test('read-only database (as after a failover to a standby): not ready; decision
 
 test('a decision whose log write cannot finish in time is 503, nothing of it is stored, and the chain stays whole', { timeout: 30_000 }, async () => {
   await decideUntilOk();
+  const before = await counts();
   // Another session holds the chain lock, so the append waits until the server cancels it
   // (ATTESTANT_DECISION_DB_TIMEOUT_MS, 300 ms here).
-  const holder = new pg.Client({ connectionString: databaseUrl(dbName) });
-  await holder.connect();
-  await holder.query('SELECT pg_advisory_lock(7412339002)');
-  const before = await counts();
-  try {
+  await whileAnotherSessionHolds(['SELECT pg_advisory_lock(7412339002)'], async () => {
     assertUnavailable(await decide());
-  } finally {
-    await holder.end();
-  }
+  });
   assert.deepEqual(await counts(), before);
   assert.equal((await decide()).statusCode, 200);
   const chain = await verifyAuditChain(t.db.pool, 100);
@@ -129,18 +139,12 @@ test('a decision whose log write cannot finish in time is 503, nothing of it is 
 
 test('a facts read that cannot finish in time is 503, and no decision is logged', { timeout: 30_000 }, async () => {
   await decideUntilOk();
-  // Another session holds the artifact table, as a migration or a VACUUM FULL would.
-  const locker = new pg.Client({ connectionString: databaseUrl(dbName) });
-  await locker.connect();
   const before = await counts();
-  await locker.query('BEGIN');
-  await locker.query('LOCK TABLE artifact IN ACCESS EXCLUSIVE MODE');
-  try {
+  // Another session holds the artifact table, as a migration or a VACUUM FULL would.
+  await whileAnotherSessionHolds(['BEGIN', 'LOCK TABLE artifact IN ACCESS EXCLUSIVE MODE'], async () => {
     t.app.factsCache.clear();
     assertUnavailable(await decide());
-  } finally {
-    await locker.end();
-  }
+  });
   assert.deepEqual(await counts(), before);
   assert.equal((await decide()).statusCode, 200);
 });
@@ -148,16 +152,10 @@ test('a facts read that cannot finish in time is 503, and no decision is logged'
 test('record: true is one record: when its deployment cannot be written, the decision is not logged either', { timeout: 30_000 }, async () => {
   await decideUntilOk();
   const record = () => t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact, environment: 'dev', service: 'payments', record: true } });
-  const locker = new pg.Client({ connectionString: databaseUrl(dbName) });
-  await locker.connect();
   const before = await counts();
-  await locker.query('BEGIN');
-  await locker.query('LOCK TABLE deployment IN ACCESS EXCLUSIVE MODE');
-  try {
+  await whileAnotherSessionHolds(['BEGIN', 'LOCK TABLE deployment IN ACCESS EXCLUSIVE MODE'], async () => {
     assertUnavailable(await record());
-  } finally {
-    await locker.end();
-  }
+  });
   assert.deepEqual(await counts(), before, 'neither the decision nor the deployment');
   const ok = await record();
   assert.equal(ok.statusCode, 200, ok.body);
