@@ -180,6 +180,29 @@ async function auditMetrics(url: string): Promise<{ count: number; entries: numb
 }
 
 /**
+ * Brings PostgreSQL to the WAL state of a server that has run this load for a while, as pgbench
+ * does before a run: a CHECKPOINT, so that every run's rounds start at the same point of the
+ * checkpoint cycle, and as many WAL segments ready to recycle as `max_wal_size` allows. A new
+ * cluster has none, so during the rounds it would create and zero-fill each 16 MB segment while
+ * holding its WAL write lock, and every commit would wait: 50–70 ms a segment on this disk, about
+ * one a second under this load, and the rounds got worse as the run went on (sampled wait events:
+ * IO:WALInitWrite and IO:WALInitSync during 52 of 92 batches over 10 ms). A server under a steady
+ * load recycles its segments instead. Each logical message and WAL switch below makes one segment,
+ * and the CHECKPOINT keeps them as future segments. Both need a superuser; a run without one is
+ * reported as such. Returns the segments in pg_wal afterwards.
+ */
+async function prepareWal(pool: pg.Pool): Promise<{ checkpointed: boolean; segments: number | undefined }> {
+  const { rows } = await pool.query<{ n: string }>(
+    "SELECT (SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size') * 1024 * 1024 / (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS n");
+  try {
+    for (let i = 0; i < Number(rows[0]!.n); i++) await pool.query("SELECT pg_logical_emit_message(false, 'attestant-bench', ''), pg_switch_wal()");
+  } catch { /* not a superuser: the rounds will create segments as they go */ }
+  const checkpointed = await pool.query('CHECKPOINT').then(() => true, () => false);
+  const segments = await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_ls_waldir()').then((r) => r.rows[0]!.n, () => undefined);
+  return { checkpointed, segments };
+}
+
+/**
  * WAL written so far and checkpoints started: a checkpoint during the rounds (every 5 minutes, or
  * sooner when max_wal_size fills) fattens the durable servers' latency tail, and the reader should know.
  */
@@ -310,10 +333,7 @@ spec:
       await load(`${bare.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
       await load(`${service.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
       await load(`${floor.url}/v1/decisions`, { method: 'POST', body, headers }, WARM_UP_SECONDS);
-      // As pgbench does before a run: every run's rounds start at the same point of the checkpoint
-      // cycle, and the WAL segments the warm-ups wrote become recyclable (a new cluster otherwise
-      // creates and zero-fills each segment while commits wait). Needs a superuser; skipped if not.
-      const checkpointed = await pool.query('CHECKPOINT').then(() => true, () => false);
+      const { checkpointed, segments: walSegments } = await prepareWal(pool);
       const metricsBefore = await auditMetrics(service.url);
       const { rows: before } = await pool.query<{ n: number }>(SERVICE_DECISIONS);
       const walBefore = await walState(pool);
@@ -377,7 +397,7 @@ spec:
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4', note: `median of ${ROUNDS} alternating rounds; per-round ratios ${pairRatios.map((x) => x.toFixed(2)).join(', ')}; CPU stolen by the hypervisor during the rounds: decisions ${(100 * steal.real).toFixed(0)} %, bare ${(100 * steal.bare).toFixed(0)} %, floor ${(100 * steal.floor).toFixed(0)} %` }));
       results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit of a decision-sized event, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
       results.push(withRatio({ name: 'decisions throughput against the durable floor', value: real.requests.average, unit: 'req/s', baseline: { name: 'durable floor', value: floorRound.requests.average } }));
-      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average, ${pct(metricsAfter.single - metricsBefore.single, commits)} of them of one event, ${commits - (metricsAfter.upTo10ms - metricsBefore.upTo10ms)} over 10 ms; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ' (after a CHECKPOINT before them)' : ' (no CHECKPOINT before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
+      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average, ${pct(metricsAfter.single - metricsBefore.single, commits)} of them of one event, ${commits - (metricsAfter.upTo10ms - metricsBefore.upTo10ms)} over 10 ms; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ` (after a CHECKPOINT before them, with ${walSegments ?? '?'} WAL segments in pg_wal)` : ' (no CHECKPOINT and no WAL segments made before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
 
       if (HAVE_WRK) {
         // Paced: each connection pauses after an answer, so both servers are offered about the same
