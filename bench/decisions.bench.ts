@@ -192,8 +192,9 @@ async function auditMetrics(url: string): Promise<{ count: number; entries: numb
  * reported as such. Returns the segments in pg_wal afterwards.
  */
 async function prepareWal(pool: pg.Pool): Promise<{ checkpointed: boolean; segments: number | undefined }> {
+  // A run writes about 900 MB of WAL: on a server whose max_wal_size is far larger, 1.5 GB is enough.
   const { rows } = await pool.query<{ n: string }>(
-    "SELECT (SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size') * 1024 * 1024 / (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS n");
+    "SELECT least((SELECT setting::bigint FROM pg_settings WHERE name = 'max_wal_size') * 1024 * 1024, 1536 * 1024 * 1024) / (SELECT setting::bigint FROM pg_settings WHERE name = 'wal_segment_size') AS n");
   try {
     for (let i = 0; i < Number(rows[0]!.n); i++) await pool.query("SELECT pg_logical_emit_message(false, 'attestant-bench', ''), pg_switch_wal()");
   } catch { /* not a superuser: the rounds will create segments as they go */ }
