@@ -170,12 +170,15 @@ function machineCpu(): { busy: number; steal: number; total: number } {
  * The service's group-commit counters from /metrics. `single`: commits that carried one event (each costs a WAL
  * flush under the chain lock, as a full batch does); `upTo10ms`: commits that took 10 ms or less.
  */
-async function auditMetrics(url: string): Promise<{ count: number; entries: number; seconds: number; single: number; upTo10ms: number }> {
+async function auditMetrics(url: string): Promise<{ count: number; entries: number; seconds: number; single: number; upTo10ms: number; loopDelayMax: number; gcSeconds: number }> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const value = (name: string) => Number(new RegExp(`^${name.replace(/[{}]/g, '\\$&')} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? 0);
+  const gc = [...text.matchAll(/^attestant_nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
   return {
     count: value('attestant_audit_commit_batch_size_count'), entries: value('attestant_audit_commit_batch_size_sum'), seconds: value('attestant_audit_commit_seconds_sum'),
     single: value('attestant_audit_commit_batch_size_bucket{le="1"}'), upTo10ms: value('attestant_audit_commit_seconds_bucket{le="0.01"}'),
+    // The longest event-loop delay since the last scrape (prom-client resets it at each one), and GC time so far.
+    loopDelayMax: value('attestant_nodejs_eventloop_lag_max_seconds'), gcSeconds: gc,
   };
 }
 
@@ -342,6 +345,8 @@ spec:
       // Alternate the servers (ROUNDS rounds each) and keep the median round of each, so a noisy
       // neighbour slowing one phase does not decide the ratio. CPU is each server process's.
       const reals: Cannon[] = [];
+      /** What the service itself saw in each of its rounds, to tell a bad round's database share from its own. */
+      const serviceRounds: Array<{ slowCommits: number; loopDelayMaxMs: number; gcMs: number }> = [];
       const bases: Cannon[] = [];
       const floors: Cannon[] = [];
       const cpu = { real: 0, bare: 0, floor: 0, postgres: 0, machineBusy: 0 };
@@ -350,9 +355,14 @@ spec:
         const c0 = cpuMicros(child.pid);
         const pg0 = postgresCpu();
         const m0 = machineCpu();
+        const a0 = which === 'real' ? await auditMetrics(child.url) : undefined;
         witness.take();
         const r = await load(`${child.url}/v1/decisions`, { method: 'POST', body, headers });
         disk[which].push(witness.take());
+        if (a0) {
+          const a1 = await auditMetrics(child.url);
+          serviceRounds.push({ slowCommits: a1.count - a0.count - (a1.upTo10ms - a0.upTo10ms), loopDelayMaxMs: 1000 * a1.loopDelayMax, gcMs: 1000 * (a1.gcSeconds - a0.gcSeconds) });
+        }
         const m1 = machineCpu();
         cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
         steal[which] += (m1.steal - m0.steal) / Math.max(1, m1.total - m0.total) / ROUNDS;
@@ -393,7 +403,7 @@ spec:
       results.push(withRatio({
         name: 'decisions p99 latency at 64 connections (saturating)', value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
-        note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${littlesLaw(real, base)}; ${diskNote}`,
+        note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${littlesLaw(real, base)}; in each of the service's rounds, its group commits over 10 ms ${serviceRounds.map((r) => r.slowCommits).join(', ')}, its longest event-loop delay ${serviceRounds.map((r) => r.loopDelayMaxMs.toFixed(0)).join(', ')} ms and its GC time ${serviceRounds.map((r) => r.gcMs.toFixed(0)).join(', ')} ms; ${diskNote}`,
       }));
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4', note: `median of ${ROUNDS} alternating rounds; per-round ratios ${pairRatios.map((x) => x.toFixed(2)).join(', ')}; CPU stolen by the hypervisor during the rounds: decisions ${(100 * steal.real).toFixed(0)} %, bare ${(100 * steal.bare).toFixed(0)} %, floor ${(100 * steal.floor).toFixed(0)} %` }));
       results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit of a decision-sized event, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));

@@ -8,6 +8,7 @@ import { openDatabase, type Database } from './platform/database.ts';
 import { generateToken, hashToken } from './platform/tokens.ts';
 import { TokenRepository } from './graph/token.repository.ts';
 import { buildApp } from './app.ts';
+import { Metrics } from './platform/metrics.ts';
 import { sweepStaleSpools } from './ingest/body-spool.ts';
 
 export interface RunningServer { app: FastifyInstance; db: Database; config: Config; url: string; close(): Promise<void> }
@@ -38,7 +39,9 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
       ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
       : undefined;
     // Policies and trust load (and can fail start-up) before a token is minted or a port opened.
-    app = await buildApp({ config, db, https, logger: { level: config.logLevel } });
+    // The served process also exports Node's own metrics (CPU, memory, event-loop delay, GC);
+    // apps built in tests do not, as many share one process there.
+    app = await buildApp({ config, db, https, logger: { level: config.logLevel }, metrics: new Metrics({ defaultMetrics: true }) });
     const swept = await sweepStaleSpools();
     if (swept > 0) log.info({ swept }, 'removed upload spool directories left by an earlier process');
     await bootstrapAdminToken(config, db, log);

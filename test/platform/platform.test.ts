@@ -64,6 +64,26 @@ test('bootstrap: with no tokens and no ATTESTANT_ADMIN_TOKEN the first start pri
   assert.equal(res.statusCode, 201, 'the printed token is an admin token');
 });
 
+test('the served process exports Node\'s own metrics beside the service\'s', async () => {
+  const db = await freshDatabase();
+  const { startServer } = await import('../../src/server.ts');
+  const { loadConfig } = await import('../../src/config/index.ts');
+  const server = await startServer(loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', ATTESTANT_POLICY_DIR: '/nonexistent', ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN }));
+  try {
+    const m = await server.app.inject({ method: 'GET', url: '/metrics' });
+    assert.equal(m.statusCode, 200);
+    for (const name of ['attestant_process_cpu_seconds_total', 'attestant_nodejs_eventloop_lag_max_seconds', 'attestant_nodejs_gc_duration_seconds', 'attestant_nodejs_heap_size_used_bytes', 'attestant_http_request_duration_seconds']) {
+      assert.match(m.body, new RegExp(`# TYPE ${name} `));
+    }
+  } finally {
+    await server.close();
+  }
+  // An app built without them (as tests build theirs) has none.
+  const t = await testApp();
+  const m = await t.app.inject({ method: 'GET', url: '/metrics' });
+  assert.doesNotMatch(m.body, /attestant_process_cpu_seconds_total/);
+});
+
 test('an unexpected error is a 500 problem with a generic detail, never the internals', async () => {
   const t = await testApp();
   t.app.get('/boom', { config: { scope: 'public' } }, async () => { throw new Error('secret internal detail'); });
