@@ -182,6 +182,13 @@ async function auditMetrics(url: string): Promise<{ count: number; entries: numb
   };
 }
 
+type AuditMetrics = Awaited<ReturnType<typeof auditMetrics>>;
+
+/** Group commits between two scrapes that took over 10 ms. */
+function commitsOver10ms(before: AuditMetrics, after: AuditMetrics): number {
+  return after.count - before.count - (after.upTo10ms - before.upTo10ms);
+}
+
 /**
  * Brings PostgreSQL to the WAL state of a server that has run this load for a while, as pgbench
  * does before a run: a CHECKPOINT, so that every run's rounds start at the same point of the
@@ -361,7 +368,7 @@ spec:
         disk[which].push(witness.take());
         if (a0) {
           const a1 = await auditMetrics(child.url);
-          serviceRounds.push({ slowCommits: a1.count - a0.count - (a1.upTo10ms - a0.upTo10ms), loopDelayMaxMs: 1000 * a1.loopDelayMax, gcMs: 1000 * (a1.gcSeconds - a0.gcSeconds) });
+          serviceRounds.push({ slowCommits: commitsOver10ms(a0, a1), loopDelayMaxMs: 1000 * a1.loopDelayMax, gcMs: 1000 * (a1.gcSeconds - a0.gcSeconds) });
         }
         const m1 = machineCpu();
         cpu[which] += (cpuMicros(child.pid) - c0) / Math.max(1, r['2xx']);
@@ -401,14 +408,14 @@ spec:
       const pgDisk = place.samePgDisk === undefined ? 'PostgreSQL\'s disk unknown' : place.samePgDisk ? 'the disk of PostgreSQL\'s data directory' : 'not PostgreSQL\'s disk';
       const diskNote = `disk witness (8 KB written and fdatasync'd every ${WITNESS_INTERVAL_MS} ms in ${place.dir}, ${pgDisk}), its longest flush in each round: decisions ${longest(disk.real)} / bare ${longest(disk.bare)} / durable floor ${longest(disk.floor)} ms, flushes over 10 ms ${slow(disk.real)} / ${slow(disk.bare)} / ${slow(disk.floor)}`;
       results.push(withRatio({
-        name: 'decisions p99 latency at 64 connections (saturating)', value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
+        name: `decisions p99 latency at ${CONNECTIONS} connections (saturating)`, value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
         note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${littlesLaw(real, base)}; in each of the service's rounds, its group commits over 10 ms ${serviceRounds.map((r) => r.slowCommits).join(', ')}, its longest event-loop delay ${serviceRounds.map((r) => r.loopDelayMaxMs.toFixed(0)).join(', ')} ms and its GC time ${serviceRounds.map((r) => r.gcMs.toFixed(0)).join(', ')} ms; ${diskNote}`,
       }));
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4', note: `median of ${ROUNDS} alternating rounds; per-round ratios ${pairRatios.map((x) => x.toFixed(2)).join(', ')}; CPU stolen by the hypervisor during the rounds: decisions ${(100 * steal.real).toFixed(0)} %, bare ${(100 * steal.bare).toFixed(0)} %, floor ${(100 * steal.floor).toFixed(0)} %` }));
       results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit of a decision-sized event, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
       results.push(withRatio({ name: 'decisions throughput against the durable floor', value: real.requests.average, unit: 'req/s', baseline: { name: 'durable floor', value: floorRound.requests.average } }));
-      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average, ${pct(metricsAfter.single - metricsBefore.single, commits)} of them of one event, ${commits - (metricsAfter.upTo10ms - metricsBefore.upTo10ms)} over 10 ms; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ` (after a CHECKPOINT before them, with ${walSegments ?? '?'} WAL segments in pg_wal)` : ' (no CHECKPOINT and no WAL segments made before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
+      results.push({ name: 'decisions durably logged during the load', value: logged, unit: 'rows', note: `${answered} answered with 2xx over the ${ROUNDS} rounds; ${commits} group commits, ${((metricsAfter.entries - metricsBefore.entries) / Math.max(1, commits)).toFixed(1)} events per commit, ${commitMs.toFixed(2)} ms per commit on average, ${pct(metricsAfter.single - metricsBefore.single, commits)} of them of one event, ${commitsOver10ms(metricsBefore, metricsAfter)} over 10 ms; WAL ${((walAfter.bytes - walBefore.bytes) / Math.max(1, logged + floors.reduce((n, r) => n + r['2xx'], 0))).toFixed(0)} bytes per logged event (decisions and floor), ${walAfter.checkpoints - walBefore.checkpoints} PostgreSQL checkpoint(s) during the rounds${checkpointed ? ` (after a CHECKPOINT before them, with ${walSegments ?? '?'} WAL segments in pg_wal)` : ' (no CHECKPOINT and no WAL segments made before them: not a superuser)'}; CPU per answered request: service process ${(cpu.real / ROUNDS).toFixed(0)} µs, PostgreSQL ${(cpu.postgres / ROUNDS).toFixed(0)} µs, bare process ${(cpu.bare / ROUNDS).toFixed(0)} µs; machine busy (steal excluded) during the decision rounds ${((100 * cpu.machineBusy) / ROUNDS).toFixed(0)} %; rounds (req/s) decisions ${reals.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${bases.map((r) => r.requests.average.toFixed(0)).join(', ')}` });
 
       if (HAVE_WRK) {
         // Paced: each connection pauses after an answer, so both servers are offered about the same
@@ -422,7 +429,7 @@ spec:
           pacedReal.push(await load(`${service.url}/v1/decisions`, { method: 'POST', body, headers, pauseMs }));
         }
         results.push(withRatio({
-          name: `decisions p99 latency at 64 connections paced to ${(PACED_SHARE * 100).toFixed(0)} % of the saturated decision rate`,
+          name: `decisions p99 latency at ${CONNECTIONS} connections paced to ${(PACED_SHARE * 100).toFixed(0)} % of the saturated decision rate`,
           value: median(pacedReal.map((r) => r.latency.p99)), unit: 'ms',
           baseline: { name: 'bare Fastify constant JSON, same pacing', value: median(pacedBare.map((r) => r.latency.p99)) },
           note: `each connection pauses ${pauseMs.toFixed(1)} ms on average (exponentially distributed) after an answer; rates reached: decisions ${pacedReal.map((r) => r.requests.average.toFixed(0)).join(', ')} / bare ${pacedBare.map((r) => r.requests.average.toFixed(0)).join(', ')} req/s; p99s: decisions ${p99s(pacedReal)} / bare ${p99s(pacedBare)} ms; decisions p50 ${median(pacedReal.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(pacedReal)}`,
