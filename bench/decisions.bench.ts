@@ -12,6 +12,7 @@ import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/app.ts';
 import type pg from 'pg';
+import { meanWaitMs, rateForP99 } from './queueing.ts';
 import { DiskWitness, WITNESS_INTERVAL_MS, type DiskWindow } from './disk-witness.ts';
 import { benchDatabase, median, percentile, withRatio, type BenchResult } from './harness.ts';
 
@@ -248,7 +249,7 @@ function pct(a: number, b: number): string {
  * average, however the server spends its time. A p99 can only be below the target if this mean is.
  */
 function littlesLaw(real: Cannon, base: Cannon): string {
-  const mean = (r: Cannon) => ((1000 * CONNECTIONS) / r.requests.average).toFixed(1);
+  const mean = (r: Cannon) => meanWaitMs(CONNECTIONS, r.requests.average).toFixed(1);
   return `mean wait that ${CONNECTIONS} connections at the median round's rate imply (${CONNECTIONS} / rate): decisions ${mean(real)} ms, bare ${mean(base)} ms`;
 }
 
@@ -411,6 +412,16 @@ spec:
         name: `decisions p99 latency at ${CONNECTIONS} connections (saturating)`, value: median(reals.map((r) => r.latency.p99)), unit: 'ms',
         baseline: { name: 'bare Fastify constant JSON, same rounds', value: median(bases.map((r) => r.latency.p99)) }, target: '<= 10 ms',
         note: `${real.tool}, ${DURATION} s rounds; p99 of each round: decisions ${p99s(reals)} / bare ${p99s(bases)} / durable floor ${p99s(floors)} ms; decisions p50 ${median(reals.map((r) => r.latency.p50)).toFixed(2)} ms; ${answeredAll(reals)}; ${littlesLaw(real, base)}; in each of the service's rounds, its group commits over 10 ms ${serviceRounds.map((r) => r.slowCommits).join(', ')}, its longest event-loop delay ${serviceRounds.map((r) => r.loopDelayMaxMs.toFixed(0)).join(', ')} ms and its GC time ${serviceRounds.map((r) => r.gcMs.toFixed(0)).join(', ')} ms; ${diskNote}`,
+      }));
+      // Whether the p99 target is within reach on this machine at all: the rate it needs, at the
+      // service's own tail shape and at the bare route's, against what the bare route reached.
+      const figures = (rs: Cannon[]) => rs.map((r) => ({ p99Ms: r.latency.p99, rate: r.requests.average }));
+      const needOwn = rateForP99(figures(reals), CONNECTIONS, 10);
+      const needBare = rateForP99(figures(bases), CONNECTIONS, 10);
+      results.push(withRatio({
+        name: `decision rate a p99 of 10 ms needs at ${CONNECTIONS} saturating connections, at the service's own tail shape`,
+        value: needOwn.rate, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average },
+        note: `tail shape = a round's p99 over its mean wait, median of the rounds: decisions ${needOwn.tail.toFixed(2)}, bare ${needBare.tail.toFixed(2)}; at the bare route's shape the rate needed is ${needBare.rate.toFixed(0)} req/s (${(needBare.rate / base.requests.average).toFixed(2)} of the bare route); the service reached ${real.requests.average.toFixed(0)}`,
       }));
       results.push(withRatio({ name: 'decisions throughput', value: real.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, target: 'ratio >= 0.4', note: `median of ${ROUNDS} alternating rounds; per-round ratios ${pairRatios.map((x) => x.toFixed(2)).join(', ')}; CPU stolen by the hypervisor during the rounds: decisions ${(100 * steal.real).toFixed(0)} %, bare ${(100 * steal.bare).toFixed(0)} %, floor ${(100 * steal.floor).toFixed(0)} %` }));
       results.push(withRatio({ name: 'durable floor throughput (bare Fastify + the same group commit of a decision-sized event, nothing else)', value: floorRound.requests.average, unit: 'req/s', baseline: { name: 'bare Fastify constant JSON', value: base.requests.average }, note: `p99 ${floorRound.latency.p99.toFixed(2)} ms; process CPU per answered request ${(cpu.floor / ROUNDS).toFixed(0)} µs; rounds (req/s) ${floors.map((r) => r.requests.average.toFixed(0)).join(', ')}` }));
