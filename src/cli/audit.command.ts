@@ -49,7 +49,8 @@ export async function verifyAuditChain(pool: pg.Pool, batch = 5000): Promise<Cha
 export async function runAudit(argv: string[], io: Io): Promise<number> {
   if (argv[0] !== 'verify') throw new UsageError('usage: attestant audit verify');
   const config = loadConfig();
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 });
+  // The log is usually verified while the service runs: share its embedded server if it has one.
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, shareRunningEmbedded: true });
   try {
     const r = await verifyAuditChain(db.pool);
     if (r.ok) {

@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
+import { embeddedUrl, runningPostmaster, startEmbeddedPostgres, type EmbeddedDatabase } from './embedded-postgres.ts';
 import { migrate } from './migrations.ts';
 
 // int8 columns (bigint ids, tlog indexes) stay strings: JSON numbers cannot hold them exactly.
@@ -21,6 +21,12 @@ export interface OpenDatabaseOptions {
   log?: (msg: string) => void;
   /** Apply migrations (default true). */
   migrate?: boolean;
+  /**
+   * Without a URL, connect to the embedded server already running on `dataDir` (a serving
+   * process's) rather than refusing. It is left running on close, and not migrated: its schema is
+   * its owner's business. For one-off commands.
+   */
+  shareRunningEmbedded?: boolean;
 }
 
 /**
@@ -68,13 +74,20 @@ export function openDecisionPool(url: string, opts: { purpose: string; connectio
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   let embedded: EmbeddedDatabase | undefined;
   let url = opts.databaseUrl;
+  let shared = false;
   if (!url) {
-    embedded = await startEmbeddedPostgres(opts.dataDir, opts.log);
-    url = embedded.url;
+    const running = opts.shareRunningEmbedded ? runningPostmaster(opts.dataDir) : undefined;
+    if (running) {
+      url = embeddedUrl(running.port);
+      shared = true;
+    } else {
+      embedded = await startEmbeddedPostgres(opts.dataDir, opts.log);
+      url = embedded.url;
+    }
   }
   const db = connectDatabase(url, { poolSize: opts.poolSize, log: opts.log, embedded });
   try {
-    if (opts.migrate !== false) {
+    if (opts.migrate !== false && !shared) {
       const client = await db.pool.connect();
       try {
         await migrate(client);

