@@ -31,6 +31,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     log: (m) => log.debug({ component: 'postgres' }, m),
+    warn: (m) => log.warn({ component: 'postgres' }, m),
   });
   if (db.embedded) log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL');
   let app: FastifyInstance | undefined;

@@ -19,6 +19,8 @@ export interface OpenDatabaseOptions {
   dataDir: string;
   poolSize: number;
   log?: (msg: string) => void;
+  /** What the embedded server's start does on the operator's behalf (see startEmbeddedPostgres). */
+  warn?: (msg: string) => void;
   /** Apply migrations (default true). */
   migrate?: boolean;
   /**
@@ -81,7 +83,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       url = embeddedUrl(running.port);
       shared = true;
     } else {
-      embedded = await startEmbeddedPostgres(opts.dataDir, opts.log);
+      embedded = await startEmbeddedPostgres(opts.dataDir, { log: opts.log, warn: opts.warn });
       url = embedded.url;
     }
   }

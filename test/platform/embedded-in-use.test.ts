@@ -3,12 +3,12 @@
 // command (`attestant audit verify`) shares the running server instead.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase } from '../../src/platform/database.ts';
-import { EmbeddedDatabaseInUseError, parsePostmasterPid, runningPostmaster, startEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
+import { EmbeddedDatabaseInUseError, isAlive, parsePostmasterPid, runningPostmaster, startEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 import { main } from '../../src/cli/main.ts';
 
 const dataDir = `/tmp/attestant-in-use-${process.pid}`;
@@ -37,6 +37,20 @@ test('a stale postmaster.pid (its process is gone) is not a running server', () 
     assert.equal(runningPostmaster(dir), undefined);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a killed process its parent has not reaped yet (a zombie) counts as dead', async () => {
+  assert.equal(isAlive(process.pid), true);
+  // The shell starts `sleep 0`, prints its pid, then becomes `sleep 5`, which never reaps it.
+  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  try {
+    const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(String(b).trim()))));
+    for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(isAlive(pid), false);
+    assert.doesNotThrow(() => process.kill(pid, 0), 'a zombie still takes signals, which is why kill(0) alone is not enough');
+  } finally {
+    parent.kill('SIGKILL');
   }
 });
 
@@ -72,7 +86,7 @@ test('audit verify shares the running server, and leaves it running', async () =
   assert.equal((await owner.pool.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n, 1);
 });
 
-test('a data directory PostgreSQL refuses gives its FATAL reason, not an empty error', async () => {
+test('a data directory PostgreSQL refuses gives PostgreSQL\'s own reason, not an empty error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'attestant-broken-pgdata-'));
   try {
     // Looks initialised (so no initdb), but holds nothing PostgreSQL can start from.
@@ -82,6 +96,41 @@ test('a data directory PostgreSQL refuses gives its FATAL reason, not an empty e
     assert.match(err.message, new RegExp(`^The embedded PostgreSQL in ${dir} did not start: \\S`));
     assert.doesNotMatch(err.message, /undefined|without saying why/);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a server left running by a process that was killed is stopped and replaced at the next start', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'attestant-abandoned-'));
+  const pgdata = join(dir, 'pgdata');
+  const holder = spawn(process.execPath, ['--import', 'tsx', new URL('../helpers/hold-embedded-postgres.ts', import.meta.url).pathname, pgdata], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const ready = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      holder.stdout!.on('data', (b: Buffer) => { out += b; if (out.includes('\n')) resolve(out); });
+      holder.on('exit', (code) => reject(new Error(`holder exited (${code}) before its server was ready: ${out}`)));
+    });
+    assert.match(ready, /^ready \d+/);
+    const left = runningPostmaster(pgdata);
+    assert.ok(left, 'the holder\'s server runs');
+    holder.kill('SIGKILL');
+    await new Promise((r) => holder.once('exit', r));
+    assert.deepEqual(runningPostmaster(pgdata), left, 'killing its owner leaves the server running');
+
+    const logged: string[] = [];
+    const next = await startEmbeddedPostgres(pgdata, { warn: (m) => logged.push(m) });
+    try {
+      assert.ok(logged.some((m) => m.includes(`stopping the embedded PostgreSQL (pid ${left.pid})`)), logged.join('\n'));
+      const now = runningPostmaster(pgdata);
+      assert.ok(now && now.pid !== left.pid, 'a new server runs in its place');
+      const db = await openDatabase({ databaseUrl: next.url, dataDir: pgdata, poolSize: 1, migrate: false });
+      assert.equal((await db.pool.query('SELECT 1 AS one')).rows[0].one, 1);
+      await db.close();
+    } finally {
+      await next.stop();
+    }
+  } finally {
+    holder.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
 });
