@@ -1,5 +1,6 @@
 // Smoke test of the quick start: `npm start` on the embedded PostgreSQL (no DATABASE_URL),
-// upload an SBOM through the CLI, stop gracefully, start again, and find the data still there.
+// upload an SBOM through the CLI, stop gracefully, start again, and find the data still there;
+// verify the audit log while it serves; kill it outright and start once more.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -70,6 +71,20 @@ try {
   const body = JSON.parse(usage.stdout) as { matches: Array<{ artifact: { digest: string }; services: string[] }> };
   if (!body.matches.some((m) => m.artifact.digest === `sha256:${'ab'.repeat(32)}` && m.services.includes('smoke-service'))) fail(`usage after restart: ${usage.stdout}`);
   console.log('smoke: data survived the restart; where-used finds it');
+  // Verifying the log while the service runs shares its embedded server.
+  const audit = cli(['audit', 'verify']);
+  if (audit.status !== 0 || !/audit chain intact/.test(audit.stdout)) fail(`audit verify while serving: ${audit.stdout}${audit.stderr}`);
+  console.log(`smoke: ${audit.stdout.trim()}`);
+
+  // Killed outright, the service leaves its PostgreSQL running; the next start replaces it.
+  const killed = new Promise((r) => server.on('exit', r));
+  server.kill('SIGKILL');
+  await killed;
+  if (!postgresRunning()) fail('expected the killed server\'s PostgreSQL to outlive it');
+  server = await start();
+  const afterKill = cli(['upload', fixture]);
+  if (afterKill.status !== 0 || !/already stored/.test(afterKill.stdout)) fail(`after a SIGKILL and a start the SBOM was not found: ${afterKill.stdout}${afterKill.stderr}`);
+  console.log('smoke: a start after SIGKILL replaced the abandoned PostgreSQL; data still there');
   await stop(server);
   console.log('smoke: OK');
 } finally {

@@ -54,7 +54,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
   try {
     const r = await verifyAuditChain(db.pool);
     if (r.ok) {
-      io.stdout(`audit chain intact: ${r.count} events, head ${r.head}\n`);
+      io.stdout(`audit chain intact: ${r.count} event${r.count === 1 ? '' : 's'}, head ${r.head}\n`);
       return 0;
     }
     io.stdout(`audit chain BROKEN at seq ${r.brokenAt} (${r.reason}): expected ${r.expected}, found ${r.found}; ${r.count} events before it verified\n`);

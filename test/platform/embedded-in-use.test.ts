@@ -82,7 +82,7 @@ test('audit verify shares the running server, and leaves it running', async () =
     if (saved.url === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = saved.url;
     if (saved.dir === undefined) delete process.env.ATTESTANT_DATA_DIR; else process.env.ATTESTANT_DATA_DIR = saved.dir;
   }
-  assert.match(out, /^audit chain intact: 1 events, head [0-9a-f]{64}\n$/);
+  assert.match(out, /^audit chain intact: 1 event, head [0-9a-f]{64}\n$/);
   assert.equal((await owner.pool.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n, 1);
 });
 
