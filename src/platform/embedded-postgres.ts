@@ -182,7 +182,7 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
   // logging is set up, simply the last line it wrote ("postgres: could not access ...").
   let fatal: string | undefined;
   let lastLine: string | undefined;
-  const keepFatal = (line: string) => {
+  const noteLine = (line: string) => {
     if (!line) return;
     lastLine = line;
     const m = /FATAL:\s+(.*)/.exec(line);
@@ -199,8 +199,8 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    onLog: (m) => { const line = String(m).trim(); keepFatal(line); log(line); },
-    onError: (m) => { const line = String(m instanceof Error ? m.message : m).trim(); keepFatal(line); log(line); },
+    onLog: (m) => { const line = String(m).trim(); noteLine(line); log(line); },
+    onError: (m) => { const line = String(m instanceof Error ? m.message : m).trim(); noteLine(line); log(line); },
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
   try {
@@ -209,6 +209,7 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
     const why = err instanceof Error ? err.message : fatal ?? lastLine ?? 'it exited without saying why';
     throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${why}`, { cause: err });
   }
+  writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
   try {
@@ -217,7 +218,6 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
   } finally {
     await admin.end();
   }
-  writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
   // If this process exits without stopping it, do not leave the server running. (Killed, it
   // cannot: the owner file above lets the next start stop the server instead.)
   const child = (pg as unknown as { process?: { pid?: number } }).process;
