@@ -24,6 +24,26 @@ async function bootstrapAdminToken(config: Config, db: Database, log: pino.Logge
   log.warn('generated the first admin token (printed to stdout once)');
 }
 
+/** DATABASE_URL for a message: its password, if any, replaced. */
+export function redactedUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(not a URL)';
+  }
+}
+
+/** Reads a file a setting names, saying which setting when it cannot. */
+function readSettingFile(setting: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new Error(`${setting}: cannot read ${path}: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 export async function startServer(config: Config = loadConfig()): Promise<RunningServer> {
   const log = pino({ level: config.logLevel });
   const db = await openDatabase({
@@ -32,12 +52,16 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     poolSize: config.dbPoolSize,
     log: (m) => log.debug({ component: 'postgres' }, m),
     warn: (m) => log.warn({ component: 'postgres' }, m),
+  }).catch((err: unknown) => {
+    // The bare driver error ("connect ECONNREFUSED 127.0.0.1:5432") does not say which setting.
+    if (!config.databaseUrl) throw err;
+    throw new Error(`Cannot use the PostgreSQL at DATABASE_URL=${redactedUrl(config.databaseUrl)}: ${(err as Error)?.message ?? String(err)}`, { cause: err });
   });
   if (db.embedded) log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL');
   let app: FastifyInstance | undefined;
   try {
     const https = config.tlsCertFile && config.tlsKeyFile
-      ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) }
+      ? { cert: readSettingFile('TLS_CERT_FILE', config.tlsCertFile), key: readSettingFile('TLS_KEY_FILE', config.tlsKeyFile) }
       : undefined;
     // Policies and trust load (and can fail start-up) before a token is minted or a port opened.
     // The served process also exports Node's own metrics (CPU, memory, event-loop delay, GC);

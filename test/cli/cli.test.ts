@@ -73,10 +73,14 @@ test('check: exit 0 on allow, 1 on deny, 2 when unavailable', async () => {
   assert.equal(deny.code, 1);
   assert.match(deny.out, /^DENIED/);
   assert.match(deny.out, /FAIL\s+provenance/);
-  process.env.ATTESTANT_URL = 'http://127.0.0.1:1';
+  // A port nothing listens on: the service is unreachable, which is "unavailable", and says so.
+  const { findFreePort } = await import('../../src/platform/embedded-postgres.ts');
+  const nowhere = `http://127.0.0.1:${await findFreePort()}`;
+  process.env.ATTESTANT_URL = nowhere;
   try {
     const down = await run('check', pair.expectedSubjectDigest, '--env', 'prod');
     assert.equal(down.code, 2);
+    assert.equal(down.err, `cannot reach the Attestant service (${nowhere}): connection refused\n`);
   } finally {
     process.env.ATTESTANT_URL = url;
   }

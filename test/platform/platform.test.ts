@@ -84,6 +84,22 @@ test('the served process exports Node\'s own metrics beside the service\'s', asy
   assert.doesNotMatch(m.body, /attestant_process_cpu_seconds_total/);
 });
 
+test('start-up names the setting behind a failure: an unreachable DATABASE_URL (password redacted), an unreadable TLS file', async () => {
+  const { startServer } = await import('../../src/server.ts');
+  const { loadConfig } = await import('../../src/config/index.ts');
+  const { findFreePort } = await import('../../src/platform/embedded-postgres.ts');
+  const port = await findFreePort();
+  const unreachable = loadConfig({ DATABASE_URL: `postgresql://attestant:s3cret@127.0.0.1:${port}/attestant`, PORT: '0', LOG_LEVEL: 'silent' });
+  await assert.rejects(startServer(unreachable), (err: Error) => {
+    assert.match(err.message, new RegExp(`^Cannot use the PostgreSQL at DATABASE_URL=postgresql://attestant:\\*\\*\\*@127\\.0\\.0\\.1:${port}/attestant: .*ECONNREFUSED`));
+    assert.doesNotMatch(err.message, /s3cret/);
+    return true;
+  });
+  const db = await freshDatabase();
+  const tls = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem', ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN });
+  await assert.rejects(startServer(tls), /^Error: TLS_CERT_FILE: cannot read \/nonexistent\/cert\.pem: ENOENT/);
+});
+
 test('an unexpected error is a 500 problem with a generic detail, never the internals', async () => {
   const t = await testApp();
   t.app.get('/boom', { config: { scope: 'public' } }, async () => { throw new Error('secret internal detail'); });
