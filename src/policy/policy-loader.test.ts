@@ -157,6 +157,15 @@ describe('parsePolicyFile errors name file, line, column and field', () => {
     assertPolicyError(() => parsePolicyFile('v.yaml', text), { line: 9, field: '/spec/deny/components/0/range' });
   });
 
+  test('a deny range whose bound the scheme cannot order is a load error, not a rule that matches nothing for sure', () => {
+    const text = [
+      'apiVersion: attestant.dev/v1', 'kind: Policy', 'metadata: { name: x }', 'spec:', '  environments: [prod]', '  mode: enforce',
+      '  deny:', '    components:', '      - { purl: "pkg:npm/event-stream", range: "vers:npm/>=3.3.6|<4.x", reason: r }',
+    ].join('\n');
+    const e = assertPolicyError(() => parsePolicyFile('v.yaml', text), { line: 9, field: '/spec/deny/components/0/range' });
+    assert.match(e.message, /"4\.x" is not a version the npm scheme can order/);
+  });
+
   test('vers scheme must match the purl type', () => {
     const text = [
       'apiVersion: attestant.dev/v1', 'kind: Policy', 'metadata: { name: x }', 'spec:', '  environments: [prod]', '  mode: enforce',

@@ -52,6 +52,18 @@ describe('parseVers', () => {
     assert.deepEqual(pairs(parseVers('vers:maven/<1.10|>=1.9|=1.2')), [['=', '1.2'], ['>=', '1.9'], ['<', '1.10']]);
   });
 
+  test('a bound must be a version the scheme can order; an equality may name anything', () => {
+    const input = 'vers:npm/>=7.0.0|<=7.x';
+    const e = versError(input);
+    assert.equal(e.position, input.indexOf('<=7.x'));
+    assert.match(e.message, /"7\.x" is not a version the npm scheme can order/);
+    assert.equal(versError('vers:pypi/>=1.0|<not.a.version').position, 'vers:pypi/>=1.0|'.length);
+    // Equality is decided by the text: npm dist-tags stay expressible.
+    assert.deepEqual(pairs(parseVers('vers:npm/1.0.0|latest')), [['=', '1.0.0'], ['=', 'latest']]);
+    // Schemes that order every string (and unknown ones, ordered as generic) take any bound.
+    assert.equal(parseVers('vers:maven/>=abc|<def').constraints.length, 2);
+  });
+
   test('unknown schemes are allowed', () => {
     assert.equal(parseVers('vers:nginx/>=1.0|<2.0').scheme, 'nginx');
   });

@@ -47,7 +47,9 @@ const RESERVED_IN_VERSION = /[<>=!*]/;
  * Errors (VersError 'VERS_INVALID' with the offset into `input`): missing or
  * non-lowercase `vers:` prefix, missing or non-lowercase scheme, empty constraints,
  * `*` with anything else, a comparator without a version, a reserved character or a
- * bad percent-escape in a version, a duplicated version (spec "Versions are unique"),
+ * bad percent-escape in a version, a bound (`<`, `<=`, `>`, `>=`) that the scheme cannot
+ * order (`<=2.17.x` would otherwise make every version 'unorderable'; an `=` or `!=` may
+ * name anything, such as npm's `latest`), a duplicated version (spec "Versions are unique"),
  * and comparators that do not alternate (spec "Version constraints normalization and
  * validation": e.g. `>=1|>=2`), checked only when the scheme can order all versions.
  */
@@ -180,6 +182,14 @@ function sortAndValidate(scheme: string, located: Located[]): VersConstraint[] {
   const fail = (message: string, c: Located): never => {
     throw new VersError('VERS_INVALID', message, c.position);
   };
+  // A bound the scheme cannot order bounds nothing: every version would compare as
+  // 'unorderable' (a typo such as `<=2.17.x` would quietly turn a range into "unknown"). An
+  // equality may name anything (npm's `latest`), as equality is decided by the text.
+  for (const c of located) {
+    if (c.comparator !== '=' && c.comparator !== '!=' && c.comparator !== '*' && order(c.version, c.version) === undefined) {
+      fail(`"${c.version}" is not a version the ${scheme} scheme can order, so it cannot be a bound`, c);
+    }
+  }
   // "Versions are unique": also across comparators, and by the scheme's equality.
   for (let i = 0; i < located.length; i++) {
     for (let j = 0; j < i; j++) {

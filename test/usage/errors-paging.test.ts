@@ -29,6 +29,10 @@ test('a malformed range is 400 VERS_INVALID with the position of the error', asy
     const e = await problem({ purl: `${L4J}/log4j-core`, range: bad }, 400, 'VERS_INVALID');
     assert.equal(typeof e.position, 'number', bad);
   }
+  // A bound the scheme cannot order would make every version "unorderable": a typo, not a range.
+  const typo = 'vers:npm/>=7.0.0|<=7.x';
+  const t = await problem({ purl: 'pkg:npm/semver', range: typo }, 400, 'VERS_INVALID');
+  assert.equal(t.position, typo.indexOf('<=7.x'));
   // Not errors: VERSION-RANGE-SPEC says leading, trailing and consecutive pipes are ignored.
   assert.equal((await ok({ purl: `${L4J}/log4j-core`, range: 'vers:maven/|>=2.15.0||' })).matches.length, 1);
 });
