@@ -5,6 +5,8 @@ import type { Config } from './config/index.ts';
 import { openDecisionPool, type Database } from './platform/database.ts';
 import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
+import { AppError } from './platform/errors.ts';
+import { findNul } from './platform/nul-guard.ts';
 import { problemPlugin } from './platform/problem.plugin.ts';
 import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
 import { authPlugin } from './platform/auth.plugin.ts';
@@ -96,6 +98,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Callback-style hooks: they run on every request, and need no promise.
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
+  });
+  // U+0000 cannot be stored or queried: refused with a pointer before any handler runs (nul-guard.ts).
+  // A route whose body is mostly not ours to store (an AdmissionReview carries the whole object,
+  // env values and all) opts its body out with `nulGuardBody: false`.
+  app.addHook('preValidation', (request, _reply, done) => {
+    const body = request.routeOptions.config?.nulGuardBody === false ? undefined : request.body;
+    for (const [location, value] of [['querystring', request.query], ['params', request.params], ['body', body]] as const) {
+      const pointer = findNul(value);
+      if (pointer !== undefined) return done(new AppError('TEXT_UNSTORABLE', `${location}${pointer} contains a NUL character (U+0000), which cannot be stored.`, { pointer, location }));
+    }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

@@ -83,6 +83,12 @@ export function toProblem(err: unknown): Problem | undefined {
     return makeProblem(status, code, e.message ?? code, extra);
   }
   if (isDatabaseUnavailable(err)) return makeProblem(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly.');
+  // Text PostgreSQL refuses (U+0000 in text, \u0000 in jsonb) is the request's, not a bug: the
+  // nul guard catches it at the door with a pointer, and this catches what reaches a statement
+  // another way (inside an uploaded document). The statement's transaction stored nothing.
+  if (typeof (err as { severity?: unknown })?.severity === 'string' && (code === '22021' || code === '22P05')) {
+    return makeProblem(400, 'TEXT_UNSTORABLE', 'The request holds text the database cannot store (a NUL character, U+0000); nothing was stored.');
+  }
   return fromFastifyError(err as FastifyError);
 }
 
