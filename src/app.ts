@@ -7,7 +7,7 @@ import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
 import { AppError } from './platform/errors.ts';
 import { findNul } from './platform/nul-guard.ts';
-import { problemPlugin } from './platform/problem.plugin.ts';
+import { clientErrorProblem, frameworkErrorProblem, problemPlugin } from './platform/problem.plugin.ts';
 import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
 import { authPlugin } from './platform/auth.plugin.ts';
 import { openapiPlugin } from './platform/openapi.plugin.ts';
@@ -60,6 +60,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       const h = req.headers['x-request-id'];
       return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
     },
+    // Errors raised before a route runs are problems too (problem.plugin.ts).
+    frameworkErrors: frameworkErrorProblem,
+    clientErrorHandler: clientErrorProblem,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, allowUnionTypes: true } },
     ...(opts.https ? { https: opts.https } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;

@@ -22,8 +22,9 @@ export interface Problem {
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  406: 'Not Acceptable', 408: 'Request Timeout', 409: 'Conflict', 413: 'Content Too Large', 414: 'URI Too Long',
+  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+  500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
 export function problemType(code: string): string {
@@ -90,6 +91,37 @@ export function toProblem(err: unknown): Problem | undefined {
     return makeProblem(400, 'TEXT_UNSTORABLE', 'The request holds text the database cannot store (a NUL character, U+0000); nothing was stored.');
   }
   return fromFastifyError(err as FastifyError);
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL its router cannot decode, or a path parameter over its length
+ * limit, answered as problems rather than Fastify's own JSON.
+ */
+export function frameworkErrorProblem(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const problem = err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? makeProblem(414, 'URI_TOO_LONG', 'A path parameter is longer than this service accepts.')
+    : err.code === 'FST_ERR_BAD_URL'
+      ? makeProblem(400, 'BAD_URL', 'The URL is not valid (a percent-escape that does not decode).')
+      : makeProblem(typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 400, 'BAD_REQUEST', err.message);
+  return sendProblem(reply, request, problem);
+}
+
+/**
+ * Fastify's `clientErrorHandler`: a request Node's HTTP parser rejected before any route saw it
+ * (malformed, headers too large, too slow), answered on the socket as a problem.
+ */
+export function clientErrorProblem(err: NodeJS.ErrnoException, socket: import('node:net').Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem = err.code === 'HPE_HEADER_OVERFLOW'
+    ? makeProblem(431, 'HEADERS_TOO_LARGE', 'The request headers are larger than this service accepts.')
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? makeProblem(408, 'REQUEST_TIMEOUT', 'The request was not received in time.')
+      : makeProblem(400, 'BAD_REQUEST', 'The request is not valid HTTP.');
+  const body = JSON.stringify(problem);
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${problem.status} ${problem.title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
 }
 
 export const problemPlugin = fp(
