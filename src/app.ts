@@ -106,12 +106,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // U+0000 cannot be stored or queried: refused with a pointer before any handler runs (nul-guard.ts).
   // A route whose body is mostly not ours to store (an AdmissionReview carries the whole object,
   // env values and all) opts its body out with `nulGuardBody: false`.
+  const nulAt = (location: string, pointer: string) =>
+    new AppError('TEXT_UNSTORABLE', `${location}${pointer} contains a NUL character (U+0000), which cannot be stored.`, { pointer, location });
   app.addHook('preValidation', (request, _reply, done) => {
-    const body = request.routeOptions.config?.nulGuardBody === false ? undefined : request.body;
-    for (const [location, value] of [['querystring', request.query], ['params', request.params], ['body', body]] as const) {
-      const pointer = findNul(value);
-      if (pointer !== undefined) return done(new AppError('TEXT_UNSTORABLE', `${location}${pointer} contains a NUL character (U+0000), which cannot be stored.`, { pointer, location }));
-    }
+    let at = findNul(request.query);
+    if (at !== undefined) return done(nulAt('querystring', at));
+    at = findNul(request.params);
+    if (at !== undefined) return done(nulAt('params', at));
+    at = request.routeOptions.config?.nulGuardBody === false ? undefined : findNul(request.body);
+    if (at !== undefined) return done(nulAt('body', at));
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {

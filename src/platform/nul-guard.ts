@@ -18,20 +18,25 @@ function token(key: string): string {
  * or undefined. Walks arrays and objects (the querystring parser's have a null-prototype
  * prototype), not binary data or streams: raw uploads are read by their own parsers.
  */
-export function findNul(value: unknown, pointer = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? pointer : undefined;
+export function findNul(value: unknown): string | undefined {
+  // The path is built only when a NUL is found: this runs on every request, decisions included.
+  const path: string[] = [];
+  return holdsNul(value, path) ? path.map((k) => `/${token(k)}`).join('') : undefined;
+}
+
+function holdsNul(value: unknown, path: string[]): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const at = findNul(value[i], `${pointer}/${i}`);
-      if (at !== undefined) return at;
+      if (holdsNul(value[i], path)) { path.unshift(String(i)); return true; }
     }
-    return undefined;
+    return false;
   }
-  if (value !== null && typeof value === 'object' && !ArrayBuffer.isView(value) && typeof (value as { pipe?: unknown }).pipe !== 'function') {
-    for (const key of Object.keys(value)) {
-      const at = key.includes('\u0000') ? `${pointer}/${token(key)}` : findNul((value as Record<string, unknown>)[key], `${pointer}/${token(key)}`);
-      if (at !== undefined) return at;
-    }
+  if (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function') return false;
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (key.includes('\u0000') || holdsNul((value as Record<string, unknown>)[key], path)) { path.unshift(key); return true; }
   }
-  return undefined;
+  return false;
 }

@@ -46,8 +46,8 @@ test('a URL that does not decode, or a path parameter over the limit, is a probl
   const bad = await fetch(`${base}/v1/artifacts/%zz`, { headers: t.auth() });
   assert.equal(bad.status, 400);
   assert.match(String(bad.headers.get('content-type')), /^application\/problem\+json/);
-  assert.equal((await bad.json()).code, 'BAD_URL');
+  assert.equal(((await bad.json()) as { code: string }).code, 'BAD_URL');
   const long = await fetch(`${base}/v1/artifacts/${'a'.repeat(600)}`, { headers: t.auth() });
   assert.equal(long.status, 414);
-  assert.equal((await long.json()).code, 'URI_TOO_LONG');
+  assert.equal(((await long.json()) as { code: string }).code, 'URI_TOO_LONG');
 });
