@@ -25,7 +25,7 @@ async function bootstrapAdminToken(config: Config, db: Database, log: pino.Logge
 }
 
 /** DATABASE_URL for a message: its password, if any, replaced. */
-export function redactedUrl(url: string): string {
+function redactedUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
