@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SbomAssembler } from './sbom-assembly.ts';
+import { componentRow, SbomAssembler } from './sbom-assembly.ts';
+import { SbomError } from '../sbom/errors.ts';
 
 const comp = (ref: string, purl?: string, nestedIn?: string) => ({ ref, name: ref, hashes: [], ...(purl ? { purl } : {}), ...(nestedIn ? { nestedIn } : {}) });
 
@@ -52,6 +53,16 @@ describe('SbomAssembler', () => {
     const g = a.finish();
     assert.deepEqual([...g.members.row], [1, 2]);
     assert.deepEqual([...g.members.depth], [-1, 1]);
+  });
+
+  test('a component whose indexed values cannot be indexed is refused with its pointer, counted in UTF-8 bytes', () => {
+    const row = (name: string) => componentRow({ ref: 'r', name, version: '1' }, [], '/components/7');
+    assert.equal(row('a'.repeat(1900)).name.length, 1900);
+    // 600 four-byte characters are 600 characters but 2,400 bytes.
+    for (const name of ['a'.repeat(2100), '\u{1F680}'.repeat(600)]) {
+      assert.throws(() => row(name), (e: SbomError) => e.code === 'SBOM_INVALID' && e.pointer === '/components/7' && /cannot be indexed/.test(e.message));
+    }
+    assert.throws(() => componentRow({ ref: 'r', name: 'x', purl: `pkg:npm/x@${'1'.repeat(2100)}` }, []), SbomError);
   });
 
   test('a bad purl becomes a name row with a PURL_INVALID finding', () => {

@@ -11,6 +11,7 @@ import type { Finding, Inventory, InventoryComponent, InventorySink, InventorySu
 import { computeRefDepths } from '../sbom/membership.ts';
 import { IntList } from '../sbom/int-list.ts';
 import { canonicalizePurl, versionSortKey } from '../purl/index.ts';
+import { SbomError } from '../sbom/errors.ts';
 
 export interface ComponentRow {
   key: string;
@@ -29,7 +30,31 @@ function qualifierString(q: Record<string, string>): string | null {
   return keys.length ? keys.map((k) => `${k}=${q[k]}`).join('&') : null;
 }
 
+/**
+ * The most UTF-8 bytes an indexed component value may take. PostgreSQL's B-tree holds at most
+ * 2,704 bytes per entry (less once other columns share it), and a component is found by its key,
+ * package and version, and name; a value that cannot be indexed cannot be stored at all.
+ */
+export const MAX_INDEXED_BYTES = 2000;
+
+/** Refuses a row whose indexed values are too long to store, naming the component. */
+function checkIndexable(row: ComponentRow, ref: string, pointer: string | undefined): ComponentRow {
+  const bytes = (s: string | null) => (s === null ? 0 : Buffer.byteLength(s));
+  const over = bytes(row.key) > MAX_INDEXED_BYTES ? 'its purl or name and version'
+    : bytes(row.packageKey) + bytes(row.versionKey) > MAX_INDEXED_BYTES ? 'its package and version'
+      : bytes(row.name) > MAX_INDEXED_BYTES ? 'its name' : undefined;
+  if (over) {
+    // Refused, not skipped: a where-used search must not silently miss a component.
+    throw new SbomError('SBOM_INVALID', `component ${JSON.stringify(ref.slice(0, 100))}: ${over} take more than ${MAX_INDEXED_BYTES} bytes, which cannot be indexed`, pointer);
+  }
+  return row;
+}
+
 export function componentRow(c: Pick<InventoryComponent, 'name' | 'group' | 'version' | 'purl' | 'ref'>, findings: Finding[], pointer?: string): ComponentRow {
+  return checkIndexable(buildRow(c, findings, pointer), c.ref, pointer);
+}
+
+function buildRow(c: Pick<InventoryComponent, 'name' | 'group' | 'version' | 'purl' | 'ref'>, findings: Finding[], pointer?: string): ComponentRow {
   if (c.purl) {
     try {
       const p = canonicalizePurl(c.purl);

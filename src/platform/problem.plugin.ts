@@ -90,6 +90,10 @@ export function toProblem(err: unknown): Problem | undefined {
   if (typeof (err as { severity?: unknown })?.severity === 'string' && (code === '22021' || code === '22P05')) {
     return makeProblem(400, 'TEXT_UNSTORABLE', 'The request holds text the database cannot store (a NUL character, U+0000); nothing was stored.');
   }
+  // 54000 program_limit_exceeded: a value too long to index (a B-tree entry holds about 2.7 KB).
+  if (typeof (err as { severity?: unknown })?.severity === 'string' && code === '54000') {
+    return makeProblem(400, 'TEXT_UNSTORABLE', 'The request holds a value too long for the database to index; nothing was stored.');
+  }
   return fromFastifyError(err as FastifyError);
 }
 

@@ -2,6 +2,7 @@
 // pulled out of either encoding) into an Inventory, with the tolerance rules in one place.
 // CycloneDX model: https://cyclonedx.org/docs/1.6/json/ (metadata.component, components, dependencies).
 import { InventoryCollector, type Inventory, type InventoryComponent, type InventoryHeader, type InventorySink, type InventorySubject } from './inventory.ts';
+import { SbomError } from './errors.ts';
 import {
   at,
   FindingSink,
@@ -80,7 +81,14 @@ export class CdxInventoryBuilder {
     }
     const { comp } = this.#read(raw, 'component');
     if (nestedIn !== undefined) comp.nestedIn = nestedIn;
-    this.#out.component(comp);
+    try {
+      this.#out.component(comp);
+    } catch (err) {
+      // The sink refuses a component it cannot store (too long to index); say where it is. The
+      // pointer is built only here, as components carry theirs lazily.
+      if (err instanceof SbomError && err.pointer === undefined) throw new SbomError(err.code, err.message, this.sink.pointer(raw.at));
+      throw err;
+    }
     if (nestedIn !== undefined) this.#out.edge(nestedIn, comp.ref);
     return comp.ref;
   }

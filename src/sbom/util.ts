@@ -66,6 +66,10 @@ export class FindingSink {
     if (pointer !== undefined) f.pointer = toPointer(pointer, this.escapePointers);
     this.findings.push(f);
   }
+  /** A pointer in this document's form (escaped for JSON, element paths for XML). */
+  pointer(p: Ptr | string | undefined): string {
+    return toPointer(p, this.escapePointers);
+  }
   done(): Finding[] {
     if (this.#dropped > 0) {
       this.findings.push({ code: 'FINDINGS_TRUNCATED', message: `${this.#dropped} further findings were dropped` });

@@ -105,6 +105,20 @@ test('a wrong content type that contradicts the bytes is rejected with a code', 
   assert.equal(arr.statusCode, 400);
 });
 
+test('a component too long to index is a 400 naming it, and nothing of the document is stored', async () => {
+  const count = async () => (await t.db.pool.query<{ n: number }>('SELECT (SELECT count(*) FROM document) + (SELECT count(*) FROM component) AS n')).rows[0]!.n;
+  const before = await count();
+  // Random letters: PostgreSQL compresses a repetitive value below the limit, not this one.
+  let seed = 42;
+  const name = Array.from({ length: 9000 }, () => String.fromCharCode(97 + ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % 26))).join('');
+  const res = await up(cdx({ components: [{ type: 'library', name: 'fine', version: '1', purl: 'pkg:npm/fine@1' }, { type: 'library', name, version: '1' }] }));
+  assert.equal(res.statusCode, 400, res.body);
+  assert.equal(res.json().code, 'SBOM_INVALID');
+  assert.equal(res.json().pointer, '/components/1');
+  assert.match(res.json().detail, /cannot be indexed/);
+  assert.equal(await count(), before);
+});
+
 test('without ?artifact the subject is taken from the document hashes', async () => {
   const hex = 'f'.repeat(64);
   const doc = JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.5', version: 1, metadata: { component: { type: 'container', name: 'img', hashes: [{ alg: 'SHA-256', content: hex }] } }, components: [] });
