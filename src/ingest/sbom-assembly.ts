@@ -39,10 +39,13 @@ export const MAX_INDEXED_BYTES = 2000;
 
 /** Refuses a row whose indexed values are too long to store, naming the component. */
 function checkIndexable(row: ComponentRow, ref: string, pointer: string | undefined): ComponentRow {
-  const bytes = (s: string | null) => (s === null ? 0 : Buffer.byteLength(s));
-  const over = bytes(row.key) > MAX_INDEXED_BYTES ? 'its purl or name and version'
-    : bytes(row.packageKey) + bytes(row.versionKey) > MAX_INDEXED_BYTES ? 'its package and version'
-      : bytes(row.name) > MAX_INDEXED_BYTES ? 'its name' : undefined;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: values that short (all real ones) are not measured.
+  const tooLong = (...values: Array<string | null>) =>
+    values.reduce((n, s) => n + (s?.length ?? 0) * 3, 0) > MAX_INDEXED_BYTES &&
+    values.reduce((n, s) => n + (s === null ? 0 : Buffer.byteLength(s)), 0) > MAX_INDEXED_BYTES;
+  const over = tooLong(row.key) ? 'its purl or name and version'
+    : tooLong(row.packageKey, row.versionKey) ? 'its package and version'
+      : tooLong(row.name) ? 'its name' : undefined;
   if (over) {
     // Refused, not skipped: a where-used search must not silently miss a component.
     throw new SbomError('SBOM_INVALID', `component ${JSON.stringify(ref.slice(0, 100))}: ${over} take more than ${MAX_INDEXED_BYTES} bytes, which cannot be indexed`, pointer);
