@@ -5,7 +5,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../platform/database.ts';
 import { withTransaction } from '../platform/database.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, statusForCode } from '../platform/errors.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
 import { verifyBundle, verifyDsseEnvelope, VerifyError, type Verified } from '../verify/index.ts';
@@ -35,6 +35,14 @@ function signedDigestOf(bundle: Record<string, unknown>): { artifact: { digest: 
 }
 
 export class AttestationRejected extends AppError<'STATEMENT_INVALID' | 'DOCUMENT_KIND_CONFLICT'> {}
+
+/** The same refusal, placed on its line of a JSON Lines upload; errors without a status pass as they are. */
+function onLine(err: unknown, line: number): unknown {
+  const e = err as { code?: unknown; message?: unknown; pointer?: unknown; details?: { pointer?: unknown } };
+  if (typeof e?.code !== 'string' || statusForCode(e.code) === undefined || typeof e.message !== 'string') return err;
+  const pointer = typeof e.pointer === 'string' ? e.pointer : typeof e.details?.pointer === 'string' ? e.details.pointer : '';
+  return new AppError(e.code, `line ${line + 1}: ${e.message}`, { ...(e.details ?? {}), pointer: `/${line}${pointer}` });
+}
 
 export interface AttestationResponse {
   id: string;
@@ -89,28 +97,38 @@ export class AttestationIngestService {
   /** Pure part: verify and parse every envelope. Throws coded errors; writes nothing. */
   process(bytes: Buffer): Processed[] {
     const trust = this.trust.trust;
-    return splitEnvelopes(bytes).map((env) => {
-      let verified: Verified;
+    const envelopes = splitEnvelopes(bytes);
+    return envelopes.map((env) => {
       try {
-        verified = env.form === 'bundle' ? verifyBundle(trust, env.json, signedDigestOf(env.json)) : verifyDsseEnvelope(trust, env.json);
+        return this.#processOne(env, trust);
       } catch (err) {
-        if (err instanceof VerifyError) {
-          this.opts.metrics?.verifyFailures.inc({ code: err.code });
-          this.opts.log?.warn({ code: err.code, line: env.line, reason: err.message }, 'attestation rejected: verification failed');
-        }
-        throw err;
+        // In a JSON Lines file, say which line was refused (pointers index lines, as envelopes.ts does).
+        throw envelopes.length > 1 ? onLine(err, env.line) : err;
       }
-      if (verified.envelope === 'message-signature') {
-        return { verified, subjects: [{ name: '', digest: verified.messageDigest! }], predicateType: MESSAGE_SIGNATURE_TYPE };
-      }
-      if (verified.payloadType !== INTOTO_PAYLOAD_TYPE) {
-        throw new AttestationRejected('STATEMENT_INVALID', `payloadType ${JSON.stringify(verified.payloadType)} is not an in-toto statement (${INTOTO_PAYLOAD_TYPE})`, { pointer: '/dsseEnvelope/payloadType' });
-      }
-      const statement = parseStatement(verified.payload!);
-      const facts = toPredicateFacts(statement);
-      const subjects = statement.subjects.filter((s) => s.sha256).map((s) => ({ name: s.name, digest: s.sha256! }));
-      return { verified, statement, facts, subjects, predicateType: statement.predicateType };
     });
+  }
+
+  #processOne(env: ReturnType<typeof splitEnvelopes>[number], trust: TrustStore['trust']): Processed {
+    let verified: Verified;
+    try {
+      verified = env.form === 'bundle' ? verifyBundle(trust, env.json, signedDigestOf(env.json)) : verifyDsseEnvelope(trust, env.json);
+    } catch (err) {
+      if (err instanceof VerifyError) {
+        this.opts.metrics?.verifyFailures.inc({ code: err.code });
+        this.opts.log?.warn({ code: err.code, line: env.line, reason: err.message }, 'attestation rejected: verification failed');
+      }
+      throw err;
+    }
+    if (verified.envelope === 'message-signature') {
+      return { verified, subjects: [{ name: '', digest: verified.messageDigest! }], predicateType: MESSAGE_SIGNATURE_TYPE };
+    }
+    if (verified.payloadType !== INTOTO_PAYLOAD_TYPE) {
+      throw new AttestationRejected('STATEMENT_INVALID', `payloadType ${JSON.stringify(verified.payloadType)} is not an in-toto statement (${INTOTO_PAYLOAD_TYPE})`, { pointer: '/dsseEnvelope/payloadType' });
+    }
+    const statement = parseStatement(verified.payload!);
+    const facts = toPredicateFacts(statement);
+    const subjects = statement.subjects.filter((s) => s.sha256).map((s) => ({ name: s.name, digest: s.sha256! }));
+    return { verified, statement, facts, subjects, predicateType: statement.predicateType };
   }
 
   async ingest(req: { bytes: Buffer; service?: string; actor?: string }): Promise<{ created: boolean; body: AttestationResponse }> {

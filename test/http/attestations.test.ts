@@ -53,6 +53,23 @@ test('a tampered bundle (one payload byte) is rejected with VERIFY_SIGNATURE and
   assert.equal(after, before);
 });
 
+test('a JSON Lines upload is all or nothing, and a refusal names its line', async () => {
+  // A real, valid bundle on line 1; on line 2 the same bundle tampered with (one payload byte).
+  const good = read(manifest.pairs.find((p) => p.provenance.endsWith('.jsonl'))!.provenance).toString('utf8').trim().split('\n')[0]!;
+  const bundle = JSON.parse(good);
+  const payload = Buffer.from(bundle.dsseEnvelope.payload, 'base64');
+  payload[payload.length - 5] = payload[payload.length - 5]! ^ 0x01;
+  bundle.dsseEnvelope.payload = payload.toString('base64');
+  const count = async () => (await t.db.pool.query('SELECT (SELECT count(*) FROM document) + (SELECT count(*) FROM attestation) AS n')).rows[0].n;
+  const before = await count();
+  const res = await t.app.inject({ method: 'POST', url: '/v1/attestations', headers: t.auth(), payload: `${good}\n${JSON.stringify(bundle)}\n` });
+  assert.equal(res.statusCode, 422, res.body);
+  assert.equal(res.json().code, 'VERIFY_SIGNATURE');
+  assert.match(res.json().detail, /^line 2: /);
+  assert.match(res.json().pointer, /^\/1(\/|$)/);
+  assert.equal(await count(), before, 'the valid first line is not stored either');
+});
+
 test('not JSON is a 400; JSON that is no bundle is MALFORMED_BUNDLE', async () => {
   const a = await t.app.inject({ method: 'POST', url: '/v1/attestations', headers: { ...t.auth(), 'content-type': 'application/json' }, payload: 'not json at all' });
   assert.equal(a.statusCode, 400);
