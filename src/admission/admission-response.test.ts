@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MAX_WARNING_LENGTH, MAX_WARNINGS, toAdmissionResponse, toDenialMessage } from './index.ts';
+import { MAX_DENIAL_MESSAGE_LENGTH, MAX_WARNING_LENGTH, MAX_WARNINGS, toAdmissionResponse, toDenialMessage } from './index.ts';
 
 const UID = 'eb2e9b5b-dc69-4224-bee4-d8ffbbbf9768';
 
@@ -49,6 +49,21 @@ test('toDenialMessage joins per-image reasons, human readable', () => {
     'image "nginx:1.27" (container web): image is not pinned by digest; ' +
       'image "busybox:1.37" (ephemeral container debugger): no verified provenance',
   );
+});
+
+test('toDenialMessage stays readable for a pod with hundreds of denied images, and says how many it left out', () => {
+  const denials = Array.from({ length: 500 }, (_, i) => ({
+    image: { image: `ghcr.io/x/img${i}@sha256:${'a'.repeat(64)}`, container: `c${i}`, containerKind: 'container' as const },
+    reason: 'no verified SLSA provenance has this artifact as its subject; publish provenance from an allowed builder',
+  }));
+  const message = toDenialMessage(denials);
+  assert.ok(message.length <= MAX_DENIAL_MESSAGE_LENGTH + 80, `length ${message.length}`);
+  const shown = message.split('; image "').length;
+  assert.ok(shown >= 10 && shown < 500, `images shown: ${shown}`);
+  assert.ok(message.endsWith(`; and ${500 - shown} more images denied (each decision is in the audit log)`), message.slice(-120));
+  // One denial longer than the cap is still given whole: the user must see at least one reason.
+  const one = toDenialMessage([{ image: denials[0]!.image, reason: 'x'.repeat(MAX_DENIAL_MESSAGE_LENGTH + 10) }]);
+  assert.ok(one.length > MAX_DENIAL_MESSAGE_LENGTH && !one.includes('more image'));
 });
 
 test('warnings: long ones truncated to under 120 characters with an ASCII ellipsis', () => {

@@ -39,6 +39,10 @@ export const MAX_WARNING_LENGTH = 119;
 // budget for warnings from other webhooks and from the API server itself.
 export const MAX_WARNINGS = 20;
 const ELLIPSIS = '...';
+// The deny message is printed by kubectl and stored in events: a pod with hundreds of denied images
+// would otherwise produce a message of hundreds of kilobytes. Kubernetes sets no limit; this keeps
+// it to a screenful, naming how many images were left out.
+export const MAX_DENIAL_MESSAGE_LENGTH = 4000;
 const DEFAULT_DENY_MESSAGE = 'denied by attestant admission policy';
 
 /**
@@ -63,9 +67,21 @@ export function toAdmissionResponse(uid: string, verdict: AdmissionVerdict): Adm
  */
 export function toDenialMessage(denials: readonly ImageDenial[]): string {
   if (denials.length === 0) return DEFAULT_DENY_MESSAGE;
-  return denials
-    .map(({ image, reason }) => `image "${image.image}" (${describeContainerKind(image.containerKind)} ${image.container}): ${reason}`)
-    .join('; ');
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 0; i < denials.length; i++) {
+    const { image, reason } = denials[i]!;
+    const part = `image "${image.image}" (${describeContainerKind(image.containerKind)} ${image.container}): ${reason}`;
+    // The first denial is always given whole; later ones only while the message stays readable.
+    if (i > 0 && length + 2 + part.length > MAX_DENIAL_MESSAGE_LENGTH) {
+      const rest = denials.length - i;
+      parts.push(`and ${rest} more image${rest === 1 ? '' : 's'} denied (each decision is in the audit log)`);
+      break;
+    }
+    parts.push(part);
+    length += (i > 0 ? 2 : 0) + part.length;
+  }
+  return parts.join('; ');
 }
 
 function describeContainerKind(kind: ImageRef['containerKind']): string {

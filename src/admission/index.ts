@@ -17,6 +17,6 @@ export type {
   WorkloadKind,
 } from './review.parser.ts';
 export { parseImageDigest } from './image-ref.ts';
-export { toAdmissionResponse, toDenialMessage, toWarnings, MAX_WARNING_LENGTH, MAX_WARNINGS } from './admission-response.ts';
+export { toAdmissionResponse, toDenialMessage, toWarnings, MAX_WARNING_LENGTH, MAX_WARNINGS, MAX_DENIAL_MESSAGE_LENGTH } from './admission-response.ts';
 export type { AdmissionResponseReview, AdmissionVerdict, ImageDenial } from './admission-response.ts';
 export { resolveEnvironment } from './environment.ts';
