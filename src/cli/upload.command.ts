@@ -16,7 +16,16 @@ export async function runUpload(argv: string[], client: ApiClient, io: Io): Prom
   if (args.positionals.length === 0) throw new UsageError('usage: attestant upload FILE... [--artifact sha256:...] [--service NAME] [--name NAME] [--strict]');
   let failed = 0;
   for (const file of args.positionals) {
-    const bytes = readFileSync(file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (err) {
+      // One unreadable file (missing, a directory) fails on its own; the others still upload.
+      failed++;
+      const e = err as NodeJS.ErrnoException;
+      io.stderr(`${file}: cannot read it (${e.code === 'EISDIR' ? 'a directory: name the files in it' : e.code === 'ENOENT' ? 'no such file' : e.message})\n`);
+      continue;
+    }
     const q = new URLSearchParams();
     const attestation = looksLikeAttestation(bytes);
     const artifact = str(args, 'artifact');

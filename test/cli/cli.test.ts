@@ -47,6 +47,15 @@ test('upload of a rejected file exits 1 and prints the problem code', async () =
   assert.match(r.err, /400 SBOM_NOT_PARSEABLE/);
 });
 
+test('upload: a file that cannot be read fails alone, with its name; the others still upload', async () => {
+  const missing = join(scratch, 'missing.json');
+  const r = await run('upload', missing, scratch, sbomPath);
+  assert.equal(r.code, 1);
+  assert.match(r.err, new RegExp(`^${missing}: cannot read it \\(no such file\\)$`, 'm'));
+  assert.match(r.err, new RegExp(`^${scratch}: cannot read it \\(a directory: name the files in it\\)$`, 'm'));
+  assert.match(r.out, /attestant-npm\.cdx\.json: (stored|already stored) SBOM/);
+});
+
 test('usage prints a table with the artifact, service and path; --json and --csv work', async () => {
   const table = await run('usage', 'pkg:npm/avvio');
   assert.equal(table.code, 0, table.err);
