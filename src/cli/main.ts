@@ -20,9 +20,6 @@ const HELP = `attestant: supply-chain provenance and attestation service
 
 Client commands read ATTESTANT_URL (default http://127.0.0.1:8080) and ATTESTANT_TOKEN.`;
 
-/** The commands that talk to a running service over HTTP. */
-const CLIENT_COMMANDS = new Set(['upload', 'usage', 'check']);
-
 export interface Io { stdout: (s: string) => void; stderr: (s: string) => void }
 const defaultIo: Io = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 
@@ -76,7 +73,7 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
     }
     const e = err as { cause?: { code?: string; message?: string }; message?: string };
     // fetch() says only "fetch failed" and puts why in its cause; only the client commands fetch.
-    if (CLIENT_COMMANDS.has(cmd ?? '') && err instanceof TypeError && e.message === 'fetch failed') {
+    if (err instanceof TypeError && e.message === 'fetch failed') {
       const why = e.cause?.code === 'ECONNREFUSED' ? 'connection refused' : e.cause?.code ?? e.cause?.message ?? 'no answer';
       io.stderr(`cannot reach the Attestant service (${loadClientConfig().url}): ${why}\n`);
       return 2;

@@ -40,9 +40,11 @@ export const MAX_INDEXED_BYTES = 2000;
 /** Refuses a row whose indexed values are too long to store, naming the component. */
 function checkIndexable(row: ComponentRow, ref: string, pointer: string | undefined): ComponentRow {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: values that short (all real ones) are not measured.
-  const tooLong = (...values: Array<string | null>) =>
-    values.reduce((n, s) => n + (s?.length ?? 0) * 3, 0) > MAX_INDEXED_BYTES &&
-    values.reduce((n, s) => n + (s === null ? 0 : Buffer.byteLength(s)), 0) > MAX_INDEXED_BYTES;
+  // No rest arrays: this runs for every component of every SBOM.
+  const upper = (s: string | null) => (s === null ? 0 : s.length * 3);
+  const exact = (s: string | null) => (s === null ? 0 : Buffer.byteLength(s));
+  const tooLong = (a: string | null, b: string | null = null) =>
+    upper(a) + upper(b) > MAX_INDEXED_BYTES && exact(a) + exact(b) > MAX_INDEXED_BYTES;
   const over = tooLong(row.key) ? 'its purl or name and version'
     : tooLong(row.packageKey, row.versionKey) ? 'its package and version'
       : tooLong(row.name) ? 'its name' : undefined;

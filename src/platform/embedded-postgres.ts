@@ -37,7 +37,7 @@ export function isAlive(pid: number): boolean {
   // says so in /proc (the state after the command name); elsewhere, count it as alive.
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    return stat[stat.lastIndexOf(')') + 2] !== 'Z';
   } catch {
     return true;
   }
@@ -86,11 +86,9 @@ async function stopAbandoned(dataDir: string, pid: number, timeoutMs = 30_000): 
 
 /** Another process's PostgreSQL already runs on the data directory (most likely another `attestant serve`). */
 export class EmbeddedDatabaseInUseError extends Error {
-  readonly url: string;
   constructor(readonly dataDir: string, readonly pid: number, readonly port: number) {
     super(`The embedded database in ${dataDir} is already in use by PostgreSQL (pid ${pid}, port ${port}), most likely started by another \`attestant serve\`. Stop that process, or set ATTESTANT_DATA_DIR to another directory, or share its server with DATABASE_URL=${embeddedUrl(port)}.`);
     this.name = 'EmbeddedDatabaseInUseError';
-    this.url = embeddedUrl(port);
   }
 }
 

@@ -27,6 +27,14 @@ const TITLES: Record<number, string> = {
   500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
+/** SQLSTATEs of values PostgreSQL refuses to store, and the problem's detail for each. */
+const NUL_TEXT = 'The request holds text with a NUL character (U+0000), which the database cannot store; nothing was stored.';
+const UNSTORABLE_SQLSTATE: Readonly<Record<string, string>> = {
+  '22021': NUL_TEXT, // character_not_in_repertoire (text)
+  '22P05': NUL_TEXT, // untranslatable_character (\u0000 in jsonb)
+  '54000': 'The request holds a value too long for the database to index (a B-tree entry holds about 2.7 KB); nothing was stored.', // program_limit_exceeded
+};
+
 export function problemType(code: string): string {
   return `https://attestant.dev/problems/${code.toLowerCase().replace(/_/g, '-')}`;
 }
@@ -84,16 +92,11 @@ export function toProblem(err: unknown): Problem | undefined {
     return makeProblem(status, code, e.message ?? code, extra);
   }
   if (isDatabaseUnavailable(err)) return makeProblem(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; try again shortly.');
-  // Text PostgreSQL refuses (U+0000 in text, \u0000 in jsonb) is the request's, not a bug: the
-  // nul guard catches it at the door with a pointer, and this catches what reaches a statement
-  // another way (inside an uploaded document). The statement's transaction stored nothing.
-  if (typeof (err as { severity?: unknown })?.severity === 'string' && (code === '22021' || code === '22P05')) {
-    return makeProblem(400, 'TEXT_UNSTORABLE', 'The request holds text the database cannot store (a NUL character, U+0000); nothing was stored.');
-  }
-  // 54000 program_limit_exceeded: a value too long to index (a B-tree entry holds about 2.7 KB).
-  if (typeof (err as { severity?: unknown })?.severity === 'string' && code === '54000') {
-    return makeProblem(400, 'TEXT_UNSTORABLE', 'The request holds a value too long for the database to index; nothing was stored.');
-  }
+  // Text PostgreSQL refuses is the request's, not a bug: the nul guard and the SBOM assembler catch
+  // it at the door with a pointer, and this catches what reaches a statement another way. The
+  // statement's transaction stored nothing.
+  const unstorable = typeof (err as { severity?: unknown })?.severity === 'string' && code ? UNSTORABLE_SQLSTATE[code] : undefined;
+  if (unstorable) return makeProblem(400, 'TEXT_UNSTORABLE', unstorable);
   return fromFastifyError(err as FastifyError);
 }
 

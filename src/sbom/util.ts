@@ -63,7 +63,7 @@ export class FindingSink {
       return;
     }
     const f: Finding = { code, message };
-    if (pointer !== undefined) f.pointer = toPointer(pointer, this.escapePointers);
+    if (pointer !== undefined) f.pointer = this.pointer(pointer);
     this.findings.push(f);
   }
   /** A pointer in this document's form (escaped for JSON, element paths for XML). */
