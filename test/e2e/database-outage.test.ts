@@ -1,5 +1,6 @@
 // Fail closed: with the database down, decisions are 503 (never allow), readiness is 503, and the
-// service recovers on its own when the database comes back: no restart.
+// service recovers on its own when the database comes back: no restart. The embedded server, when
+// killed, is brought back by the service itself.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -7,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
 import { openDatabase } from '../../src/platform/database.ts';
-import { startEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
+import { runningPostmaster, startEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 import { buildApp } from '../../src/app.ts';
 import { ADMIN_TOKEN } from '../helpers/app.ts';
 
@@ -54,5 +55,23 @@ test('database down: 503 problem, never allow; back up: answers again without a 
   }
   assert.equal(back.statusCode, 200, back.body);
   assert.equal(back.json().allowed, true);
+  assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+});
+
+test('the embedded server killed under the service (the OOM killer): 503 while it is down, then answers again, nothing restarted by hand', async () => {
+  const before = runningPostmaster(dataDir);
+  assert.ok(before);
+  process.kill(before.pid, 'SIGKILL');
+  let res = await decide();
+  for (let i = 0; i < 300 && res.statusCode !== 200; i++) {
+    assert.equal(res.statusCode, 503, res.body);
+    assert.equal(res.json().code, 'DATABASE_UNAVAILABLE');
+    await new Promise((r) => setTimeout(r, 100));
+    res = await decide();
+  }
+  assert.equal(res.statusCode, 200, res.body);
+  assert.equal(res.json().allowed, true);
+  const after = runningPostmaster(dataDir);
+  assert.ok(after && after.pid !== before.pid && after.port === port, 'the supervisor started a new server on the same port');
   assert.equal((await app.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
 });
