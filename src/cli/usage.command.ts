@@ -53,6 +53,10 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
     ]);
   }
   const t = results[results.length - 1]!.totals;
-  io.stdout(`${table(rows)}\n\n${t.matches} matches: ${t.components} components in ${t.artifacts} artifacts, ${t.services} services${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
+  io.stdout(`${table(rows)}\n\n${count(t.matches, 'match', 'matches')}: ${count(t.components, 'component')} in ${count(t.artifacts, 'artifact')}, ${count(t.services, 'service')}${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
   return 0;
+}
+
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }

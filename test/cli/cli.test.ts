@@ -63,6 +63,7 @@ test('usage prints a table with the artifact, service and path; --json and --csv
   assert.match(table.out, /pkg:npm\/avvio@/);
   assert.match(table.out, /cli-svc/);
   assert.match(table.out, /pkg:npm\/fastify@.* > pkg:npm\/avvio@/);
+  assert.match(table.out, /\n1 match: 1 component in 1 artifact, 1 service\n$/);
   const json = JSON.parse((await run('usage', 'pkg:npm/fastify', '--json')).out);
   assert.equal(json.matches[0].artifact.digest, pair.expectedSubjectDigest);
   const csv = (await run('usage', 'pkg:npm/fastify', '--csv')).out;
