@@ -162,6 +162,58 @@ test('the SPDX 2.3 specification example: subject from the described package, pu
   assert.equal((await usage('name=Apache Commons Lang')).matches.length, 1);
 });
 
+test('SPDX 2.3 from npm\'s own generator: every package, and DEPENDENCY_OF (child to parent) gives direct flags and paths', async () => {
+  const bytes = file('sbom/attestant-npm-prod.spdx.json');
+  const doc = JSON.parse(bytes.toString('utf8')) as {
+    documentDescribes: string[];
+    packages: Array<{ SPDXID: string; externalRefs?: Array<{ referenceType: string; referenceLocator: string }> }>;
+    relationships: Array<{ spdxElementId: string; relationshipType: string; relatedSpdxElement: string }>;
+  };
+  // What the document itself says, read here without the service's parser.
+  const purlOf = new Map(doc.packages.map((p) => [p.SPDXID, p.externalRefs?.find((r) => r.referenceType === 'purl')?.referenceLocator]));
+  const root = doc.documentDescribes[0]!;
+  const parentsOf = new Map<string, Set<string>>();
+  for (const r of doc.relationships) {
+    if (r.relationshipType !== 'DEPENDENCY_OF') continue;
+    if (!parentsOf.has(r.spdxElementId)) parentsOf.set(r.spdxElementId, new Set());
+    parentsOf.get(r.spdxElementId)!.add(r.relatedSpdxElement);
+  }
+  const direct = [...parentsOf].filter(([, parents]) => parents.has(root)).map(([id]) => id);
+  const transitive = [...parentsOf].filter(([id, parents]) => !parents.has(root) && id !== root).map(([id]) => id);
+  assert.ok(direct.length > 5 && transitive.length > 5, 'the fixture has both kinds');
+
+  const res = await up(bytes, 'application/spdx+json', `?artifact=sha256:${'6e'.repeat(32)}`);
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().format, 'spdx');
+  assert.equal(res.json().specVersion, '2.3');
+  assert.equal(res.json().subject.purl, purlOf.get(root));
+  assert.equal(res.json().componentCount, doc.packages.length - 1, 'every package but the described one');
+
+  // Other tests in this file store SBOMs of the same packages: only this document's matches count.
+  type Match = { sbom: string; direct: boolean; path: string[] };
+  const usage = async (purl: string): Promise<Match[]> => {
+    const r = await t.app.inject({ method: 'GET', url: `/v1/components/usage?purl=${encodeURIComponent(purl)}`, headers: t.auth() });
+    assert.equal(r.statusCode, 200, r.body);
+    return (r.json().matches as Match[]).filter((x) => x.sbom === res.json().id);
+  };
+  const d = await usage(purlOf.get(direct[0]!)!);
+  assert.equal(d.length, 1, JSON.stringify(d));
+  assert.equal(d[0]!.direct, true);
+  // A transitive package: not direct, and its path runs from the root through DEPENDENCY_OF links.
+  const id = transitive[0]!;
+  const m = await usage(purlOf.get(id)!);
+  assert.equal(m.length, 1);
+  assert.equal(m[0]!.direct, false);
+  const path = m[0]!.path;
+  assert.ok(path.length >= 3, JSON.stringify(path));
+  assert.equal(path[0], purlOf.get(root));
+  assert.equal(path[path.length - 1], purlOf.get(id));
+  const idOf = new Map([...purlOf].map(([k, v]) => [v, k]));
+  for (let i = 1; i < path.length; i++) {
+    assert.ok(parentsOf.get(idOf.get(path[i]!)!)?.has(idOf.get(path[i - 1]!)!), `${path[i]} is a DEPENDENCY_OF ${path[i - 1]}`);
+  }
+});
+
 test('without ?artifact, the SPDX described package\'s SHA256 checksum is the subject', async () => {
   const text = file('sbom/spdx-spec/SPDXJSONExample-v2.3.excerpt.spdx.json').toString('utf8').replace('"SPDX-Tools-v2.0"', '"SPDX-Tools-v2.0 (copy)"');
   const res = await up(text, 'application/spdx+json');
