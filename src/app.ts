@@ -76,7 +76,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // deployments `record: true` writes, and the group-commit log's lanes below.
   const decisionPool = openDecisionPool(db.url, { purpose: 'decision', connections: 2, timeoutMs: config.decisionDbTimeoutMs, log: warn });
   const facts = new FactsRepository({ pool: decisionPool });
-  const factsCache = new FactsCache((d) => facts.load(d));
+  const factsCache = new FactsCache((d, scope) => facts.load(d, scope));
   const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionPool }));
   const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
     onArtifacts: (digests) => factsCache.invalidate(digests),

@@ -98,9 +98,10 @@ export class DecisionService {
     let hasProvenance = false;
     try {
       // Warm caches answer synchronously: no promise, no microtask turn on the hot path.
-      let facts = this.facts.peek(req.artifact);
+      // The facts hold the components this policy set denies, so they are read for `set` itself.
+      let facts = this.facts.peek(req.artifact, set.deniedPackageKeys);
       let exceptions = this.exceptions.peek();
-      if (!facts || !exceptions) [facts, exceptions] = await Promise.all([facts ?? this.facts.get(req.artifact), exceptions ?? this.exceptions.get(now)]);
+      if (!facts || !exceptions) [facts, exceptions] = await Promise.all([facts ?? this.facts.get(req.artifact, set.deniedPackageKeys), exceptions ?? this.exceptions.get(now)]);
       hasProvenance = facts.provenance.length > 0;
       decision = evaluate(set, { artifact: req.artifact, environment: req.environment, service: req.service }, facts, exceptions, now);
     } catch (err) {

@@ -36,9 +36,11 @@ SELECT a.created_at,
    FROM attestation_subject s JOIN vsa v ON v.attestation_id = s.attestation_id WHERE s.artifact_id = a.id) AS vsas,
   (SELECT coalesce(json_agg(json_build_object('id', b.id, 'format', b.format, 'componentCount', b.component_count)), '[]')
    FROM sbom_artifact sa JOIN sbom b ON b.id = sa.sbom_id WHERE sa.artifact_id = a.id) AS sboms,
+  -- Only the packages the policies deny ($2): from component_package_version_idx to the few
+  -- sbom_component rows of those packages, however many components the SBOMs list.
   (SELECT json_agg(json_build_array(c.package_key, c.purl, c.version, sc.sbom_id))
-   FROM sbom_artifact sa JOIN sbom_component sc ON sc.sbom_id = sa.sbom_id JOIN component c ON c.id = sc.component_id
-   WHERE sa.artifact_id = a.id AND c.package_key IS NOT NULL) AS components
+   FROM component c JOIN sbom_component sc ON sc.component_id = c.id JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
+   WHERE c.package_key = ANY($2::text[]) AND sa.artifact_id = a.id) AS components
 FROM artifact a WHERE a.digest = $1`;
 
 const date = (s: string | null): Date | undefined => (s ? new Date(s) : undefined);
@@ -50,12 +52,16 @@ function defined<T extends object>(o: T): T {
 export class FactsRepository {
   constructor(private readonly db: Pick<Database, 'pool'>) {}
 
-  /** Facts for an artifact; an unknown artifact has empty facts (and so fails every requirement). */
-  async load(digest: string): Promise<ArtifactFacts> {
-    const { rows } = await this.db.pool.query<FactsRow>(FACTS_SQL, [digest]);
+  /**
+   * Facts for an artifact, with the components of the packages in `componentScope` only (see
+   * ArtifactFacts.componentScope); an unknown artifact has empty facts (and so fails every
+   * requirement).
+   */
+  async load(digest: string, componentScope: ReadonlySet<string>): Promise<ArtifactFacts> {
+    const { rows } = await this.db.pool.query<FactsRow>({ name: 'attestant_facts', text: FACTS_SQL, values: [digest, [...componentScope]] });
     const r = rows[0];
     const componentsByPackage: ArtifactFacts['componentsByPackage'] = new Map();
-    if (!r) return { digest, attestations: [], provenance: [], vsas: [], sboms: [], componentsByPackage };
+    if (!r) return { digest, attestations: [], provenance: [], vsas: [], sboms: [], componentsByPackage, componentScope };
     for (const [pk, purl, version, sbomId] of r.components ?? []) {
       let list = componentsByPackage.get(pk);
       if (!list) componentsByPackage.set(pk, (list = []));
@@ -73,6 +79,7 @@ export class FactsRepository {
       vsas: r.vsas.map((v) => defined({ attestationId: v.attestationId, verifierId: v.verifierId, verificationResult: v.verificationResult, verifiedLevels: v.verifiedLevels ?? [], policyUri: v.policyUri ?? undefined, timeVerified: date(v.timeVerified) })),
       sboms: r.sboms,
       componentsByPackage,
+      componentScope,
     };
   }
 }

@@ -302,6 +302,26 @@ describe('environment', () => {
     assert.equal(reason(d, 'environment').outcome, 'fail');
   });
 
+  test('facts read without a denied package (read for another policy set) → EVALUATION_INVALID, never a pass', () => {
+    const set = policy('enforce', ...DENY('{ purl: "pkg:npm/left-pad", reason: "bad build" }'));
+    const scoped = { ...realFacts(), componentsByPackage: new Map(), componentScope: new Set(['pkg:npm/express']) };
+    assert.throws(
+      () => evaluate(set, { artifact: ARTIFACT, environment: 'prod' }, scoped, [], NOW),
+      (e: unknown) => e instanceof PolicyError && e.code === 'EVALUATION_INVALID' && /pkg:npm\/left-pad/.test(e.message),
+    );
+    // Read for this set, the same facts decide: left-pad is found and denied.
+    const left = realFacts().componentsByPackage.get('pkg:npm/left-pad')!;
+    const forSet = { ...realFacts(), componentsByPackage: new Map([['pkg:npm/left-pad', left]]), componentScope: set.deniedPackageKeys };
+    assert.equal(run(set, forSet).outcome, 'deny');
+  });
+
+  test('a policy set names the packages its deny rules name, canonicalised, across policies', () => {
+    const a = parsePolicyFile('a.yaml', [...HEAD, '  mode: enforce', ...DENY('{ purl: "pkg:NPM/Left-Pad@1.3.0", reason: r }', '{ purl: "pkg:maven/org.apache.logging.log4j/log4j-core", reason: r }')].join('\n'));
+    const b = parsePolicyFile('b.yaml', ['apiVersion: attestant.dev/v1', 'kind: Policy', 'metadata: { name: other }', 'spec:', '  environments: [dev]', '  mode: warn', ...DENY('{ purl: "pkg:npm/left-pad", reason: r }', '{ purl: "pkg:pypi/Django_Rest", reason: r }')].join('\n'));
+    assert.deepEqual([...buildPolicySet([a, b]).deniedPackageKeys].sort(), ['pkg:maven/org.apache.logging.log4j/log4j-core', 'pkg:npm/left-pad', 'pkg:pypi/django-rest']);
+    assert.equal(buildPolicySet([]).deniedPackageKeys.size, 0);
+  });
+
   test('facts for another artifact → EVALUATION_INVALID, never a decision', () => {
     assert.throws(
       () => evaluate(policy('enforce'), { artifact: 'sha256:' + '1'.repeat(64), environment: 'prod' }, realFacts(), [], NOW),

@@ -382,6 +382,11 @@ function componentMatch(rule: DenyComponentRule, c: { purl: string; version: str
 function checkDeny(rules: DenyComponentRule[], facts: ArtifactFacts, sbomRequired: boolean): Reason[] {
   const out: Reason[] = [];
   for (const rule of rules) {
+    // Facts read for another policy set (a reload in between) could lack this package: an
+    // absent component must never read as "not in the SBOM".
+    if (facts.componentScope && !facts.componentScope.has(rule.packageKey)) {
+      throw new PolicyError('EVALUATION_INVALID', `the artifact's components were read without ${rule.packageKey}, which a deny rule names`);
+    }
     for (const c of facts.componentsByPackage.get(rule.packageKey) ?? []) {
       const m = componentMatch(rule, c);
       if (!m.match) continue;

@@ -29,6 +29,11 @@ export interface ArtifactFacts {
   sboms: Array<{ id: string; format: string; componentCount: number }>;
   /** Components of all bound SBOMs, grouped by package key ('pkg:type/ns/name') for O(1) deny lookups. */
   componentsByPackage: Map<string, Array<{ purl: string; version: string | null; sbomId: string }>>;
+  /**
+   * When set, componentsByPackage holds only the components of these package keys (the loaded
+   * policies' denied packages, LoadedPolicySet.deniedPackageKeys), not every component.
+   */
+  componentScope?: ReadonlySet<string>;
 }
 
 export interface PolicyException {

@@ -43,5 +43,6 @@ export function buildPolicySet(policies: readonly Policy[]): LoadedPolicySet {
     });
   }
   if (issues.length > 0) throw new PolicyError('POLICY_INVALID', issues);
-  return { policies: [...policies], byEnvironment };
+  const deniedPackageKeys = new Set(policies.flatMap((p) => p.rules.denyComponents.map((r) => r.packageKey)));
+  return { policies: [...policies], byEnvironment, deniedPackageKeys };
 }

@@ -80,6 +80,11 @@ export interface LoadedPolicySet {
   policies: readonly Policy[];
   /** Each environment is governed by at most one policy (enforced at load). */
   byEnvironment: ReadonlyMap<string, Policy>;
+  /**
+   * Every package key a deny rule of any policy names: the only components a decision needs to
+   * read, so facts are loaded and cached for these alone. A new object per loaded set.
+   */
+  deniedPackageKeys: ReadonlySet<string>;
 }
 
 export type RuleName =
