@@ -1,6 +1,7 @@
 // Smoke test of the quick start: `npm start` on the embedded PostgreSQL (no DATABASE_URL),
 // upload an SBOM through the CLI, stop gracefully, start again, and find the data still there;
-// verify the audit log while it serves; kill it outright and start once more.
+// verify the audit log while it serves; kill it outright and start once more; kill its PostgreSQL
+// and see the service bring it back.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -85,6 +86,19 @@ try {
   const afterKill = cli(['upload', fixture]);
   if (afterKill.status !== 0 || !/already stored/.test(afterKill.stdout)) fail(`after a SIGKILL and a start the SBOM was not found: ${afterKill.stdout}${afterKill.stderr}`);
   console.log('smoke: a start after SIGKILL replaced the abandoned PostgreSQL; data still there');
+
+  // The other way round: PostgreSQL killed under the running service, which starts it again.
+  const pid = Number(readFileSync(join(dataRoot, 'pgdata', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  let back = false;
+  for (const deadline = Date.now() + 30_000; !back && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 250));
+    back = (await fetch(`${base}/readyz`).catch(() => undefined))?.ok === true;
+  }
+  if (!back) fail('the service was not ready again within 30 s of its PostgreSQL being killed');
+  const afterPgKill = cli(['upload', fixture]);
+  if (afterPgKill.status !== 0 || !/already stored/.test(afterPgKill.stdout)) fail(`after PostgreSQL was killed the SBOM was not found: ${afterPgKill.stdout}${afterPgKill.stderr}`);
+  console.log('smoke: PostgreSQL killed under the service came back by itself; data still there');
   await stop(server);
   console.log('smoke: OK');
 } finally {
