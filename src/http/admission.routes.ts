@@ -68,17 +68,19 @@ export async function admissionRoutes(app: FastifyInstance, opts: { decisions: D
     body: reviewSchema,
     response: { 200: reviewSchema, ...errorResponses() },
   };
-  app.post<{ Querystring: { environment?: string } }>('/v1/admission', {
+  const options = {
     bodyLimit: ADMISSION_BODY_LIMIT,
     // As /v1/decisions: each image's decision is audited; request logs only for warnings and errors.
     logLevel: 'warn',
     config: { scope: 'decide', nulGuardBody: false },
+  } as const;
+  app.post<{ Querystring: { environment?: string } }>('/v1/admission', {
+    ...options,
     schema: { ...schema, querystring: { type: 'object', properties: { environment: { type: 'string', maxLength: 100 } }, additionalProperties: false } },
   }, async (request) => handle(request, request.query.environment));
   // Kubernetes webhook service paths cannot carry a query string, so the environment can be a path segment.
   app.post<{ Params: { environment: string } }>('/v1/admission/:environment', {
-    bodyLimit: ADMISSION_BODY_LIMIT,
-    config: { scope: 'decide', nulGuardBody: false },
+    ...options,
     schema: { ...schema, params: { type: 'object', properties: { environment: { type: 'string', maxLength: 100 } }, required: ['environment'] } },
   }, async (request) => handle(request, request.params.environment));
 }

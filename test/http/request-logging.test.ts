@@ -45,3 +45,13 @@ test('the decision route still logs its errors, with the request id', async () =
   assert.ok(lines.every((l) => l.level >= 40), 'only warnings and errors');
   assert.ok(lines.some((l) => l.level === 50 && /POLICY_UNAVAILABLE/.test(l.msg)), JSON.stringify(lines));
 });
+
+test('both admission routes (environment in the query or in the path) write no info lines either', async () => {
+  const review = { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u-1', operation: 'DELETE', kind: { group: '', version: 'v1', kind: 'Pod' }, namespace: 'default' } };
+  for (const [url, id] of [['/v1/admission?environment=prod', 'log-admit-query'], ['/v1/admission/prod', 'log-admit-path']] as const) {
+    const res = await app.inject({ method: 'POST', url, headers: { ...auth, 'x-request-id': id }, payload: review });
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(res.json().response.uid, 'u-1');
+    assert.deepEqual(linesFor(id), [], url);
+  }
+});
