@@ -34,12 +34,18 @@ import { attestationRoutes, attestationResultSchema, verifyRoutes } from './http
 import { artifactRoutes } from './http/artifacts.routes.ts';
 import { AttestationIngestService } from './ingest/attestation-ingest.service.ts';
 import { TrustStore } from './ingest/trust-store.ts';
+import { TlsCertificate, type TlsFiles, type TlsMaterial } from './platform/tls-certificate.ts';
+import type { Server as HttpsServer } from 'node:https';
 
 export interface AppOptions {
   config: Config;
   db: Database;
   logger?: FastifyServerOptions['logger'];
-  https?: { cert: Buffer; key: Buffer };
+  /**
+   * Serve HTTPS with this pair, read from these files; the files are checked again every
+   * `pollMs` (default a minute) and on reload, and a changed valid pair is served from then on.
+   */
+  tls?: { files: TlsFiles; material: TlsMaterial; pollMs?: number };
   metrics?: Metrics;
   /** Build only to generate the OpenAPI document (no background connections). */
   openapiOnly?: boolean;
@@ -64,7 +70,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     frameworkErrors: frameworkErrorProblem,
     clientErrorHandler: clientErrorProblem,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, allowUnionTypes: true } },
-    ...(opts.https ? { https: opts.https } : {}),
+    ...(opts.tls ? { https: opts.tls.material } : {}),
   } as FastifyServerOptions) as unknown as FastifyInstance;
 
   const metrics = opts.metrics ?? new Metrics();
@@ -165,18 +171,32 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(exceptionRoutes, { db, onChange: () => exceptionsCache.invalidate() });
   await app.register(admissionRoutes, { decisions, namespaceEnvironments: config.namespaceEnvironments });
 
+  const certificate = opts.tls
+    ? new TlsCertificate(opts.tls.files, opts.tls.material, (m) => (app.server as unknown as HttpsServer).setSecureContext(m))
+    : undefined;
+  if (certificate && !opts.openapiOnly) {
+    const stop = certificate.watch(opts.tls?.pollMs ?? 60_000, {
+      renewed: (summary) => app.log.info({ certificate: summary }, 'serving the renewed TLS certificate'),
+      refused: (message) => app.log.error(`${message}; still serving the previous certificate`),
+    });
+    app.addHook('onClose', async () => stop());
+  }
+
   const reload = async () => {
-    // Both are validated before either is swapped in, so a bad file changes nothing.
+    // All are validated before any is swapped in, so a bad file changes nothing.
     const nextTrust = trust.prepare();
     const set = policies.prepare();
+    const nextTls = certificate?.prepare();
     trust.swap(nextTrust);
     policies.swap(set);
+    if (nextTls) certificate!.swap(nextTls);
     factsCache.clear();
     exceptionsCache.invalidate();
     app.log.info({ policies: set.policies.map((p) => ({ name: p.name, digest: p.digest })) }, 'reloaded policies');
     return {
       policies: set.policies.map((p) => ({ name: p.name, digest: p.digest, file: p.file, environments: p.environments, mode: p.mode })),
       trust: { roots: nextTrust.roots, keys: nextTrust.keys },
+      ...(certificate ? { tls: certificate.summary } : {}),
     };
   };
   app.decorate('reload', reload);

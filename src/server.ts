@@ -1,6 +1,5 @@
 // Process lifecycle: open the database (embedded or external), build the app, listen, and shut
 // down gracefully (in-flight requests finish, then the pool closes and embedded PostgreSQL stops).
-import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from './config/index.ts';
@@ -10,6 +9,7 @@ import { TokenRepository } from './graph/token.repository.ts';
 import { buildApp } from './app.ts';
 import { Metrics } from './platform/metrics.ts';
 import { sweepStaleSpools } from './ingest/body-spool.ts';
+import { readTlsMaterial } from './platform/tls-certificate.ts';
 
 export interface RunningServer { app: FastifyInstance; db: Database; config: Config; url: string; close(): Promise<void> }
 
@@ -35,15 +35,6 @@ function redactedUrl(url: string): string {
   }
 }
 
-/** Reads a file a setting names, saying which setting when it cannot. */
-function readSettingFile(setting: string, path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new Error(`${setting}: cannot read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
 export async function startServer(config: Config = loadConfig()): Promise<RunningServer> {
   const log = pino({ level: config.logLevel });
   const db = await openDatabase({
@@ -60,13 +51,12 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   if (db.embedded) log.info({ dataDir: config.dataDir }, 'using embedded PostgreSQL');
   let app: FastifyInstance | undefined;
   try {
-    const https = config.tlsCertFile && config.tlsKeyFile
-      ? { cert: readSettingFile('TLS_CERT_FILE', config.tlsCertFile), key: readSettingFile('TLS_KEY_FILE', config.tlsKeyFile) }
-      : undefined;
+    const tlsFiles = config.tlsCertFile && config.tlsKeyFile ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile } : undefined;
+    const tls = tlsFiles ? { files: tlsFiles, material: readTlsMaterial(tlsFiles) } : undefined;
     // Policies and trust load (and can fail start-up) before a token is minted or a port opened.
     // The served process also exports Node's own metrics (CPU, memory, event-loop delay, GC);
     // apps built in tests do not, as many share one process there.
-    app = await buildApp({ config, db, https, logger: { level: config.logLevel }, metrics: new Metrics({ defaultMetrics: true }) });
+    app = await buildApp({ config, db, tls, logger: { level: config.logLevel }, metrics: new Metrics({ defaultMetrics: true }) });
     const swept = await sweepStaleSpools();
     if (swept > 0) log.info({ swept }, 'removed upload spool directories left by an earlier process');
     await bootstrapAdminToken(config, db, log);

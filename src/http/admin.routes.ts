@@ -6,7 +6,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { reload: () => Pr
     config: { scope: 'admin' },
     schema: {
       tags: ['admin'],
-      summary: 'Reload policies and trust configuration without a restart (also on SIGHUP). An invalid file is refused and the previous configuration stays in force.',
+      summary: 'Reload policies, trust configuration and the TLS certificate without a restart (also on SIGHUP). An invalid file is refused and the previous configuration stays in force.',
       security: [{ bearer: [] }],
       response: { 200: { type: 'object', additionalProperties: true }, ...errorResponses() },
     },

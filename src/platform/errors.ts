@@ -64,6 +64,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   IDENTITY_MISMATCH: 422,
   POLICY_INVALID: 422,
   TRUST_CONFIG_INVALID: 422,
+  TLS_INVALID: 422,
   // 503: cannot decide / cannot serve now
   UNAVAILABLE: 503,
   // The policy engine could not evaluate (inconsistent facts) or read its files: cannot decide.

@@ -97,7 +97,17 @@ test('start-up names the setting behind a failure: an unreachable DATABASE_URL (
   });
   const db = await freshDatabase();
   const tls = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', TLS_CERT_FILE: '/nonexistent/cert.pem', TLS_KEY_FILE: '/nonexistent/key.pem', ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN });
-  await assert.rejects(startServer(tls), /^Error: TLS_CERT_FILE: cannot read \/nonexistent\/cert\.pem: ENOENT/);
+  await assert.rejects(startServer(tls), (err: Error) => {
+    assert.match(err.message, /^TLS_CERT_FILE: cannot read \/nonexistent\/cert\.pem: ENOENT/);
+    return true;
+  });
+  // A pair that is not one (the key of another certificate) fails start-up too, naming both files.
+  const fixtures = new URL('../fixtures/tls/', import.meta.url).pathname;
+  const mismatched = loadConfig({ DATABASE_URL: db.url, PORT: '0', LOG_LEVEL: 'silent', TLS_CERT_FILE: `${fixtures}cert.pem`, TLS_KEY_FILE: `${fixtures}key-renewed.pem`, ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN });
+  await assert.rejects(startServer(mismatched), (err: Error) => {
+    assert.match(err.message, /^TLS_CERT_FILE \S+cert\.pem and TLS_KEY_FILE \S+key-renewed\.pem are not a usable pair: .*key values mismatch/);
+    return true;
+  });
 });
 
 test('an unexpected error is a 500 problem with a generic detail, never the internals', async () => {

@@ -1,0 +1,90 @@
+// The serving certificate, re-read without a restart. Admission webhooks are served over TLS with
+// certificates that rotate (cert-manager renews them well before expiry and updates the mounted
+// Secret in place); a process that read them once at start would go on serving the old one until
+// it expired, and with `failurePolicy: Fail` every pod in the cluster would then be refused.
+import { readFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { createSecureContext } from 'node:tls';
+import { AppError } from './errors.ts';
+
+export interface TlsFiles { certFile: string; keyFile: string }
+export interface TlsMaterial { cert: Buffer; key: Buffer }
+export interface CertificateSummary { subject: string; notAfter: string; fingerprint256: string }
+
+export class TlsMaterialError extends AppError<'TLS_INVALID'> {}
+
+function readSetting(setting: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new TlsMaterialError('TLS_INVALID', `${setting}: cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Reads the pair and checks that it is one: a certificate chain and the key of its first certificate. */
+export function readTlsMaterial(files: TlsFiles): TlsMaterial {
+  const material = { cert: readSetting('TLS_CERT_FILE', files.certFile), key: readSetting('TLS_KEY_FILE', files.keyFile) };
+  try {
+    // What the server itself will build from them; OpenSSL refuses a key that is not the certificate's.
+    createSecureContext(material);
+  } catch (err) {
+    throw new TlsMaterialError('TLS_INVALID', `TLS_CERT_FILE ${files.certFile} and TLS_KEY_FILE ${files.keyFile} are not a usable pair: ${(err as Error).message}`);
+  }
+  return material;
+}
+
+export function summarize(cert: Buffer): CertificateSummary {
+  const x = new X509Certificate(cert);
+  return { subject: x.subject, notAfter: new Date(x.validTo).toISOString(), fingerprint256: x.fingerprint256 };
+}
+
+/**
+ * Holds the pair in use and swaps in a new one when the files change. `prepare` reads and checks
+ * without applying, so a reload can refuse everything at once when one file is bad.
+ */
+export class TlsCertificate {
+  #current: TlsMaterial;
+
+  constructor(private readonly files: TlsFiles, initial: TlsMaterial, private readonly apply: (m: TlsMaterial) => void) {
+    this.#current = initial;
+  }
+
+  get summary(): CertificateSummary {
+    return summarize(this.#current.cert);
+  }
+
+  /** The files' pair if it differs from the one in use (undefined if not); throws TlsMaterialError. */
+  prepare(): TlsMaterial | undefined {
+    const next = readTlsMaterial(this.files);
+    return next.cert.equals(this.#current.cert) && next.key.equals(this.#current.key) ? undefined : next;
+  }
+
+  swap(next: TlsMaterial): void {
+    this.apply(next);
+    this.#current = next;
+  }
+
+  /**
+   * Checks the files every `intervalMs` and serves a changed valid pair. A refused pair is
+   * reported once, not at every check, until the files change again. Returns the stop function.
+   */
+  watch(intervalMs: number, on: { renewed(summary: CertificateSummary): void; refused(message: string): void }): () => void {
+    let lastRefusal: string | undefined;
+    const timer = setInterval(() => {
+      try {
+        const next = this.prepare();
+        if (next) {
+          this.swap(next);
+          on.renewed(this.summary);
+        }
+        lastRefusal = undefined;
+      } catch (err) {
+        const message = (err as Error).message;
+        if (message !== lastRefusal) on.refused(message);
+        lastRefusal = message;
+      }
+    }, intervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+}
