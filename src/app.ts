@@ -9,7 +9,7 @@ import { AppError } from './platform/errors.ts';
 import { findNul } from './platform/nul-guard.ts';
 import { clientErrorProblem, frameworkErrorProblem, problemPlugin } from './platform/problem.plugin.ts';
 import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
-import { authPlugin } from './platform/auth.plugin.ts';
+import { authPlugin, VerifiedTokens } from './platform/auth.plugin.ts';
 import { openapiPlugin } from './platform/openapi.plugin.ts';
 import { TokenRepository } from './graph/token.repository.ts';
 import { AUDIT_LANES, AuditLog } from './audit/audit-log.ts';
@@ -84,10 +84,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const facts = new FactsRepository({ pool: decisionPool });
   const factsCache = new FactsCache((d, scope) => facts.load(d, scope));
   const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionPool }));
+  const verifiedTokens = new VerifiedTokens();
   const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
     onArtifacts: (digests) => factsCache.invalidate(digests),
     onExceptions: () => exceptionsCache.invalidate(),
-    onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); },
+    onTokens: () => verifiedTokens.clear(),
+    onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); verifiedTokens.clear(); },
   }, warn);
   const tokens = new TokenRepository(db);
   // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
@@ -135,7 +137,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.addHook('onClose', async () => changeFeed.close());
   }
   await app.register(problemPlugin);
-  await app.register(authPlugin, { tokens, adminToken: config.adminToken });
+  await app.register(authPlugin, { tokens, adminToken: config.adminToken, verified: verifiedTokens });
   await app.register(openapiPlugin);
 
   await app.register(healthRoutes, {
@@ -150,7 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/metrics', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  await app.register(tokenRoutes, { tokens, audit });
+  await app.register(tokenRoutes, { db, tokens, audit, onRevoked: () => verifiedTokens.clear() });
   app.addSchema(sbomIngestResultSchema);
   const sbomIngest = new SbomIngestService(db, metrics, (d) => factsCache.invalidate(d));
   await app.register(sbomRoutes, { service: sbomIngest, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });

@@ -15,6 +15,8 @@ const HELP = `attestant: supply-chain provenance and attestation service
   attestant verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                           [--trusted-root FILE] FILE_OR_DIGEST
                                                     verify a Sigstore bundle offline (sigstore-conformance protocol)
+  attestant token list | create NAME --scopes S,... | revoke ID
+                                                    manage API tokens (admin): a new secret is printed once
   attestant audit verify                            walk the audit hash chain (uses DATABASE_URL or the embedded database)
   attestant openapi [FILE]                          write the OpenAPI document
 
@@ -43,6 +45,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'check': {
         const { runCheck } = await import('./check.command.ts');
         return await runCheck(rest, new ApiClient(loadClientConfig()), io);
+      }
+      case 'token': {
+        const { runToken } = await import('./token.command.ts');
+        return await runToken(rest, new ApiClient(loadClientConfig()), io);
       }
       case 'verify-bundle': {
         const { runVerifyBundle } = await import('./verify-bundle.ts');

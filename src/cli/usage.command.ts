@@ -2,11 +2,7 @@ import { parseArgs, str, UsageError } from './args.ts';
 import { describeProblem, type ApiClient } from './client.ts';
 import type { Io } from './main.ts';
 import type { UsageResult } from '../search/usage.service.ts';
-
-function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.min(80, Math.max(...rows.map((r) => (r[i] ?? '').length))));
-  return rows.map((r) => r.map((c, i) => (c.length > widths[i]! ? `${c.slice(0, widths[i]! - 1)}…` : c.padEnd(widths[i]!))).join('  ').trimEnd()).join('\n');
-}
+import { table } from './table.ts';
 
 export async function runUsage(argv: string[], client: ApiClient, io: Io): Promise<number> {
   const args = parseArgs(argv, ['json', 'csv', 'name', 'all']);

@@ -5,6 +5,7 @@ import pg from 'pg';
 
 export const FACTS_CHANNEL = 'attestant_facts';
 export const EXCEPTIONS_CHANNEL = 'attestant_exceptions';
+export const TOKENS_CHANNEL = 'attestant_tokens';
 
 export async function notifyArtifacts(client: pg.ClientBase, digests: string[]): Promise<void> {
   // NOTIFY payloads are limited to 8000 bytes; a digest is 71, so send in chunks.
@@ -17,9 +18,15 @@ export async function notifyExceptions(client: pg.ClientBase): Promise<void> {
   await client.query('SELECT pg_notify($1, $2)', [EXCEPTIONS_CHANNEL, '*']);
 }
 
+export async function notifyTokens(client: pg.ClientBase): Promise<void> {
+  await client.query('SELECT pg_notify($1, $2)', [TOKENS_CHANNEL, '*']);
+}
+
 export interface ChangeFeedHandlers {
   onArtifacts(digests: string[]): void;
   onExceptions(): void;
+  /** A token was revoked: forget every token verified so far. */
+  onTokens?(): void;
   /** The feed is (re)connected: caches may be used. false: caches must not be trusted. */
   onState(connected: boolean): void;
 }
@@ -37,6 +44,7 @@ export class ChangeFeed {
     client.on('notification', (n) => {
       if (n.channel === FACTS_CHANNEL) this.handlers.onArtifacts((n.payload ?? '').split(',').filter(Boolean));
       else if (n.channel === EXCEPTIONS_CHANNEL) this.handlers.onExceptions();
+      else if (n.channel === TOKENS_CHANNEL) this.handlers.onTokens?.();
     });
     const lost = (err?: Error) => {
       if (this.client !== client) return;
@@ -52,6 +60,7 @@ export class ChangeFeed {
       await client.connect();
       await client.query(`LISTEN ${FACTS_CHANNEL}`);
       await client.query(`LISTEN ${EXCEPTIONS_CHANNEL}`);
+      await client.query(`LISTEN ${TOKENS_CHANNEL}`);
       this.client = client;
       // Anything may have changed while we were not listening.
       this.handlers.onState(true);

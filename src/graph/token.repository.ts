@@ -1,6 +1,11 @@
+import type pg from 'pg';
 import type { Database } from '../platform/database.ts';
 
 export interface StoredToken { id: string; name: string; scopes: string[] }
+/** What may be shown of a token: never its hash, let alone its secret. */
+export interface TokenRecord extends StoredToken { createdAt: Date; revokedAt: Date | null }
+
+const RECORD = 'id, name, scopes, created_at AS "createdAt", revoked_at AS "revokedAt"';
 
 export class TokenRepository {
   constructor(private readonly db: Database) {}
@@ -20,5 +25,21 @@ export class TokenRepository {
 
   async count(): Promise<number> {
     return this.db.prisma.apiToken.count();
+  }
+
+  async list(): Promise<TokenRecord[]> {
+    const { rows } = await this.db.pool.query<TokenRecord>(`SELECT ${RECORD} FROM api_token ORDER BY created_at, id`);
+    return rows;
+  }
+
+  /**
+   * Revokes the token inside the caller's transaction. `revoked` is false when it was revoked
+   * already (its first revocation time is kept); undefined when no such token exists.
+   */
+  async revoke(client: pg.ClientBase, id: string): Promise<{ token: TokenRecord; revoked: boolean } | undefined> {
+    const { rows } = await client.query<TokenRecord>(`UPDATE api_token SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL RETURNING ${RECORD}`, [id]);
+    if (rows[0]) return { token: rows[0], revoked: true };
+    const { rows: existing } = await client.query<TokenRecord>(`SELECT ${RECORD} FROM api_token WHERE id = $1`, [id]);
+    return existing[0] ? { token: existing[0], revoked: false } : undefined;
   }
 }

@@ -1,11 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { SCOPES } from '../platform/scopes.ts';
 import { generateToken, hashToken } from '../platform/tokens.ts';
-import type { TokenRepository } from '../graph/token.repository.ts';
-import type { AuditLog } from '../audit/audit-log.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { withTransaction, type Database } from '../platform/database.ts';
+import type { TokenRecord, TokenRepository } from '../graph/token.repository.ts';
+import { notifyTokens } from '../graph/change-feed.ts';
+import { appendAuditEvents, type AuditLog } from '../audit/audit-log.ts';
 import { errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
 
-export async function tokenRoutes(app: FastifyInstance, opts: { tokens: TokenRepository; audit: AuditLog }): Promise<void> {
+const tokenRecordSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } },
+    createdAt: { type: 'string', format: 'date-time' },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' },
+  },
+  required: ['id', 'name', 'scopes', 'createdAt', 'revokedAt'],
+} as const;
+
+const toJson = (t: TokenRecord) => ({ id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null });
+
+export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; tokens: TokenRepository; audit: AuditLog; onRevoked: () => void }): Promise<void> {
   app.post<{ Body: { name: string; scopes: string[] } }>('/v1/tokens', {
     bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'admin' },
@@ -39,5 +54,42 @@ export async function tokenRoutes(app: FastifyInstance, opts: { tokens: TokenRep
     const created = await opts.tokens.create(request.body.name, hashToken(secret), request.body.scopes);
     await opts.audit.append({ kind: 'token.minted', actor: request.principal?.name, subject: created.id, payload: { name: created.name, scopes: created.scopes } });
     return reply.code(201).send({ ...created, token: secret, createdAt: created.createdAt.toISOString() });
+  });
+
+  app.get('/v1/tokens', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: 'List the stored API tokens, revoked ones included (never a secret or a hash). ATTESTANT_ADMIN_TOKEN is configuration, not a stored token, and is not listed.',
+      security: [{ bearer: [] }],
+      response: {
+        200: { type: 'object', properties: { tokens: { type: 'array', items: tokenRecordSchema } }, required: ['tokens'] },
+        ...errorResponses(),
+      },
+    },
+  }, async () => ({ tokens: (await opts.tokens.list()).map(toJson) }));
+
+  app.delete<{ Params: { id: string } }>('/v1/tokens/:id', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: 'Revoke an API token: it is refused from then on, on every replica (a change notice clears their caches of verified tokens). Revoking a revoked token changes nothing and answers the same.',
+      security: [{ bearer: [] }],
+      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      response: { 200: tokenRecordSchema, ...errorResponses() },
+    },
+  }, async (request) => {
+    const result = await withTransaction(opts.db.pool, async (c) => {
+      const r = await opts.tokens.revoke(c, request.params.id);
+      if (r?.revoked) {
+        await appendAuditEvents(c, [{ kind: 'token.revoked', actor: request.principal?.name, subject: r.token.id, payload: { name: r.token.name, scopes: r.token.scopes } }]);
+        await notifyTokens(c);
+      }
+      return r;
+    });
+    if (!result) throw new NotFoundError(`No token ${request.params.id} exists.`);
+    // This process need not wait for its own notice.
+    if (result.revoked) opts.onRevoked();
+    return toJson(result.token);
   });
 }

@@ -17,11 +17,35 @@ declare module 'fastify' {
 
 export class AuthError extends AppError<'UNAUTHENTICATED' | 'FORBIDDEN'> {}
 
+/**
+ * Tokens verified recently, in memory only, so a known token costs no database read. Revocation
+ * clears it (on every replica, through the change feed); the time to live bounds how long a
+ * revoked token can still pass while notices cannot arrive.
+ */
+export class VerifiedTokens {
+  readonly #entries = new Map<string, { principal: Principal; until: number }>();
+
+  constructor(private readonly ttlMs = 10_000) {}
+
+  get(token: string): Principal | undefined {
+    const c = this.#entries.get(token);
+    return c && c.until > Date.now() ? c.principal : undefined;
+  }
+
+  set(token: string, principal: Principal): void {
+    if (this.#entries.size > 10_000) this.#entries.clear();
+    this.#entries.set(token, { principal, until: Date.now() + this.ttlMs });
+  }
+
+  clear(): void {
+    this.#entries.clear();
+  }
+}
+
 export interface AuthOptions {
   tokens: TokenRepository;
   adminToken?: string;
-  /** How long a verified token is trusted without re-reading the database (revocation latency). */
-  cacheTtlMs?: number;
+  verified?: VerifiedTokens;
 }
 
 const PUBLIC_PREFIXES = ['/docs'];
@@ -29,8 +53,7 @@ const PUBLIC_PREFIXES = ['/docs'];
 export const authPlugin = fp<AuthOptions>(
   async (app: FastifyInstance, opts) => {
     const adminHash = opts.adminToken ? Buffer.from(hashToken(opts.adminToken), 'hex') : undefined;
-    const ttl = opts.cacheTtlMs ?? 10_000;
-    const cache = new Map<string, { principal: Principal; until: number }>();
+    const verified = opts.verified ?? new VerifiedTokens();
 
     app.addHook('onRoute', (route) => {
       const config = (route.config ?? {}) as { scope?: RouteScope };
@@ -49,12 +72,6 @@ export const authPlugin = fp<AuthOptions>(
       return m[1];
     }
 
-    /** Verified tokens are remembered in memory for `ttl` (never persisted unhashed). */
-    function cached(token: string): Principal | undefined {
-      const c = cache.get(token);
-      return c && c.until > Date.now() ? c.principal : undefined;
-    }
-
     async function authenticate(token: string): Promise<Principal> {
       const hash = hashToken(token);
       let principal: Principal;
@@ -65,8 +82,7 @@ export const authPlugin = fp<AuthOptions>(
         if (!stored) throw new AuthError('UNAUTHENTICATED', 'The bearer token is not valid.');
         principal = { tokenId: stored.id, name: stored.name, scopes: stored.scopes };
       }
-      if (cache.size > 10_000) cache.clear();
-      cache.set(token, { principal, until: Date.now() + ttl });
+      verified.set(token, principal);
       return principal;
     }
 
@@ -82,7 +98,7 @@ export const authPlugin = fp<AuthOptions>(
       let token: string;
       try {
         token = bearer(request);
-        const known = cached(token);
+        const known = verified.get(token);
         if (known) {
           admit(request, known, scope);
           return done();

@@ -95,3 +95,39 @@ test('check: exit 0 on allow, 1 on deny, 2 when unavailable', async () => {
     process.env.ATTESTANT_URL = url;
   }
 });
+
+test('token: create prints the secret alone on stdout, list shows it without the secret, revoke stops it working', async () => {
+  const created = await run('token', 'create', 'ci-leaky', '--scopes', 'read,ingest');
+  assert.equal(created.code, 0, created.err);
+  const secret = created.out.trim();
+  assert.match(secret, /^\S+$/);
+  assert.match(created.err, /created token [0-9a-f-]{36} "ci-leaky" \(read,ingest\)/);
+  const id = /created token ([0-9a-f-]{36})/.exec(created.err)![1]!;
+  process.env.ATTESTANT_TOKEN = secret;
+  try {
+    assert.equal((await run('usage', 'pkg:npm/fastify', '--json')).code, 0, 'the new token reads');
+  } finally {
+    process.env.ATTESTANT_TOKEN = ADMIN_TOKEN;
+  }
+  const list = await run('token', 'list');
+  assert.equal(list.code, 0, list.err);
+  assert.match(list.out, /^ID\s+NAME\s+SCOPES\s+CREATED\s+REVOKED/);
+  assert.match(list.out, new RegExp(`${id}\\s+ci-leaky\\s+read,ingest\\s+\\S+\\s+-`));
+  assert.ok(!list.out.includes(secret));
+
+  const revoked = await run('token', 'revoke', id);
+  assert.equal(revoked.code, 0, revoked.err);
+  assert.match(revoked.out, new RegExp(`^revoked token ${id} "ci-leaky" at \\d{4}-`));
+  process.env.ATTESTANT_TOKEN = secret;
+  try {
+    const refused = await run('usage', 'pkg:npm/fastify');
+    assert.equal(refused.code, 2);
+    assert.match(refused.err, /401 UNAUTHENTICATED/);
+  } finally {
+    process.env.ATTESTANT_TOKEN = ADMIN_TOKEN;
+  }
+  const unknown = await run('token', 'revoke', '00000000-0000-4000-8000-000000000000');
+  assert.equal(unknown.code, 1);
+  assert.match(unknown.err, /404 NOT_FOUND/);
+  assert.equal((await run('token', 'create', 'no-scopes')).code, 2, 'usage error');
+});

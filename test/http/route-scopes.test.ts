@@ -15,7 +15,7 @@ for (const s of scopes) {
 }
 
 function concrete(url: string): string {
-  return url.replace(':digest', `sha256:${'d4'.repeat(32)}`).replace(':environment', 'prod').replace('*', 'x');
+  return url.replace(':digest', `sha256:${'d4'.repeat(32)}`).replace(':environment', 'prod').replace(':id', '00000000-0000-4000-8000-000000000000').replace('*', 'x');
 }
 
 test('every route declares a scope, and the public ones are exactly the documented ones', () => {
@@ -31,7 +31,7 @@ test('protected routes: 401 without a token or with a wrong one, 403 without the
   const routes = t.app.routeTable.filter((r) => r.method !== 'HEAD' && r.scope !== 'public');
   for (const r of routes) {
     const url = concrete(r.url);
-    const method = r.method as 'GET' | 'POST';
+    const method = r.method as 'GET' | 'POST' | 'DELETE';
     const none = await t.app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
     assert.equal(none.statusCode, 401, `${r.method} ${r.url} without token: ${none.body}`);
     assert.equal(none.json().code, 'UNAUTHENTICATED');
