@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { withTransaction, type Database } from '../platform/database.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, NotFoundError } from '../platform/errors.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
-import { ExceptionRepository } from '../graph/exception.repository.ts';
+import { ExceptionRepository, type ExceptionRecord } from '../graph/exception.repository.ts';
 import { notifyExceptions } from '../graph/change-feed.ts';
 import { canonicalizePurl, PurlError } from '../purl/index.ts';
 import { parseDigest } from '../ingest/body.ts';
@@ -83,4 +83,67 @@ export async function exceptionRoutes(app: FastifyInstance, opts: { db: Database
       owner: b.owner, justification: b.justification, expiresAt: expiresAt.toISOString(), createdAt: created.createdAt.toISOString(),
     });
   });
+
+  app.get<{ Querystring: { environment?: string; all?: boolean } }>('/v1/exceptions', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['admin'],
+      summary: 'The exceptions in force (unexpired, not revoked), newest first, at most 1,000; all=true includes expired and revoked ones',
+      security: [{ bearer: [] }],
+      querystring: {
+        type: 'object',
+        properties: { environment: { type: 'string', minLength: 1, maxLength: 100 }, all: { type: 'boolean', default: false } },
+        additionalProperties: false,
+      },
+      response: {
+        200: { type: 'object', properties: { exceptions: { type: 'array', items: exceptionRecordSchema } }, required: ['exceptions'] },
+        ...errorResponses(),
+      },
+    },
+  }, async (request) => {
+    const rows = await repo.list({ now: new Date(), environment: request.query.environment, all: request.query.all === true, limit: 1000 });
+    return { exceptions: rows.map(toJson) };
+  });
+
+  app.delete<{ Params: { id: string } }>('/v1/exceptions/:id', {
+    config: { scope: 'admin' },
+    schema: {
+      tags: ['admin'],
+      summary: 'Revoke an exception before it expires: from the next decision on, on every replica, the failure it waived is a failure again. Revoking a revoked exception changes nothing and answers the same.',
+      security: [{ bearer: [] }],
+      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      response: { 200: exceptionRecordSchema, ...errorResponses() },
+    },
+  }, async (request) => {
+    const result = await withTransaction(opts.db.pool, async (c) => {
+      const r = await repo.revoke(c, request.params.id, request.principal?.name);
+      if (r?.revoked) {
+        await appendAuditEvents(c, [{ kind: 'exception.revoked', actor: request.principal?.name, subject: r.exception.id, payload: { environment: r.exception.environment, artifact: r.exception.artifact ?? null, component: r.exception.component ?? null } }]);
+        await notifyExceptions(c);
+      }
+      return r;
+    });
+    if (!result) throw new NotFoundError(`No exception ${request.params.id} exists.`);
+    if (result.revoked) opts.onChange();
+    return toJson(result.exception);
+  });
+}
+
+const exceptionRecordSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' }, environment: { type: 'string' }, artifact: { type: 'string' }, component: { type: 'string' },
+    owner: { type: 'string' }, justification: { type: 'string' }, expiresAt: { type: 'string', format: 'date-time' },
+    createdAt: { type: 'string', format: 'date-time' }, createdBy: { type: ['string', 'null'] },
+    revokedAt: { type: ['string', 'null'], format: 'date-time' }, revokedBy: { type: ['string', 'null'] },
+  },
+  required: ['id', 'environment', 'owner', 'justification', 'expiresAt', 'createdAt', 'createdBy', 'revokedAt', 'revokedBy'],
+} as const;
+
+function toJson(e: ExceptionRecord) {
+  return {
+    id: e.id, environment: e.environment, ...(e.artifact ? { artifact: e.artifact } : {}), ...(e.component ? { component: e.component } : {}),
+    owner: e.owner, justification: e.justification, expiresAt: e.expiresAt.toISOString(), createdAt: e.createdAt.toISOString(),
+    createdBy: e.createdBy, revokedAt: e.revokedAt?.toISOString() ?? null, revokedBy: e.revokedBy,
+  };
 }
