@@ -15,7 +15,7 @@ const HELP = `attestant: supply-chain provenance and attestation service
   attestant verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key FILE)
                           [--trusted-root FILE] FILE_OR_DIGEST
                                                     verify a Sigstore bundle offline (sigstore-conformance protocol)
-  attestant token list | create NAME --scopes S,... | revoke ID
+  attestant token list | create NAME --scopes S,... [--expires-at T] | revoke ID
                                                     manage API tokens (admin): a new secret is printed once
   attestant audit verify                            walk the audit hash chain (uses DATABASE_URL or the embedded database)
   attestant openapi [FILE]                          write the OpenAPI document

@@ -1,26 +1,26 @@
 import type pg from 'pg';
 import type { Database } from '../platform/database.ts';
 
-export interface StoredToken { id: string; name: string; scopes: string[] }
+export interface StoredToken { id: string; name: string; scopes: string[]; expiresAt: Date | null }
 /** What may be shown of a token: never its hash, let alone its secret. */
 export interface TokenRecord extends StoredToken { createdAt: Date; revokedAt: Date | null }
 
-const RECORD = 'id, name, scopes, created_at AS "createdAt", revoked_at AS "revokedAt"';
+const RECORD = 'id, name, scopes, created_at AS "createdAt", revoked_at AS "revokedAt", expires_at AS "expiresAt"';
 
 export class TokenRepository {
   constructor(private readonly db: Database) {}
 
   async findActiveByHash(tokenHash: string): Promise<StoredToken | undefined> {
     const { rows } = await this.db.pool.query<StoredToken>(
-      'SELECT id, name, scopes FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL',
+      'SELECT id, name, scopes, expires_at AS "expiresAt" FROM api_token WHERE token_hash = $1 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())',
       [tokenHash],
     );
     return rows[0];
   }
 
-  async create(name: string, tokenHash: string, scopes: string[]): Promise<StoredToken & { createdAt: Date }> {
-    const t = await this.db.prisma.apiToken.create({ data: { name, tokenHash, scopes } });
-    return { id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt };
+  async create(name: string, tokenHash: string, scopes: string[], expiresAt?: Date): Promise<StoredToken & { createdAt: Date }> {
+    const t = await this.db.prisma.apiToken.create({ data: { name, tokenHash, scopes, expiresAt: expiresAt ?? null } });
+    return { id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt, expiresAt: t.expiresAt };
   }
 
   async count(): Promise<number> {

@@ -1,12 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import { SCOPES } from '../platform/scopes.ts';
 import { generateToken, hashToken } from '../platform/tokens.ts';
-import { NotFoundError } from '../platform/errors.ts';
+import { AppError, NotFoundError } from '../platform/errors.ts';
 import { withTransaction, type Database } from '../platform/database.ts';
 import type { TokenRecord, TokenRepository } from '../graph/token.repository.ts';
 import { notifyTokens } from '../graph/change-feed.ts';
 import { appendAuditEvents, type AuditLog } from '../audit/audit-log.ts';
 import { errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
+
+class TokenRequestError extends AppError<'BAD_REQUEST'> {}
 
 const tokenRecordSchema = {
   type: 'object',
@@ -14,14 +16,15 @@ const tokenRecordSchema = {
     id: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } },
     createdAt: { type: 'string', format: 'date-time' },
     revokedAt: { type: ['string', 'null'], format: 'date-time' },
+    expiresAt: { type: ['string', 'null'], format: 'date-time' },
   },
-  required: ['id', 'name', 'scopes', 'createdAt', 'revokedAt'],
+  required: ['id', 'name', 'scopes', 'createdAt', 'revokedAt', 'expiresAt'],
 } as const;
 
-const toJson = (t: TokenRecord) => ({ id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null });
+const toJson = (t: TokenRecord) => ({ id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, expiresAt: t.expiresAt?.toISOString() ?? null });
 
 export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; tokens: TokenRepository; audit: AuditLog; onRevoked: () => void }): Promise<void> {
-  app.post<{ Body: { name: string; scopes: string[] } }>('/v1/tokens', {
+  app.post<{ Body: { name: string; scopes: string[]; expiresAt?: string } }>('/v1/tokens', {
     bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'admin' },
     schema: {
@@ -33,6 +36,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; to
         properties: {
           name: { type: 'string', minLength: 1, maxLength: 200 },
           scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...SCOPES] } },
+          expiresAt: { type: 'string', format: 'date-time', description: 'Refused from then on, as if revoked. Left out: valid until revoked.' },
         },
         required: ['name', 'scopes'],
         additionalProperties: false,
@@ -43,17 +47,20 @@ export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; to
           properties: {
             id: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'array', items: { type: 'string' } },
             token: { type: 'string', description: 'The secret. Shown only in this response.' }, createdAt: { type: 'string', format: 'date-time' },
+            expiresAt: { type: ['string', 'null'], format: 'date-time' },
           },
-          required: ['id', 'name', 'scopes', 'token', 'createdAt'],
+          required: ['id', 'name', 'scopes', 'token', 'createdAt', 'expiresAt'],
         },
         ...errorResponses(),
       },
     },
   }, async (request, reply) => {
+    const expiresAt = request.body.expiresAt === undefined ? undefined : new Date(request.body.expiresAt);
+    if (expiresAt && !(expiresAt.getTime() > Date.now())) throw new TokenRequestError('BAD_REQUEST', 'expiresAt must be in the future.', { pointer: '/expiresAt' });
     const secret = generateToken();
-    const created = await opts.tokens.create(request.body.name, hashToken(secret), request.body.scopes);
-    await opts.audit.append({ kind: 'token.minted', actor: request.principal?.name, subject: created.id, payload: { name: created.name, scopes: created.scopes } });
-    return reply.code(201).send({ ...created, token: secret, createdAt: created.createdAt.toISOString() });
+    const created = await opts.tokens.create(request.body.name, hashToken(secret), request.body.scopes, expiresAt);
+    await opts.audit.append({ kind: 'token.minted', actor: request.principal?.name, subject: created.id, payload: { name: created.name, scopes: created.scopes, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) } });
+    return reply.code(201).send({ ...created, token: secret, createdAt: created.createdAt.toISOString(), expiresAt: created.expiresAt?.toISOString() ?? null });
   });
 
   app.get('/v1/tokens', {

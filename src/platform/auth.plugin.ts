@@ -8,7 +8,7 @@ import { grants, type RouteScope } from './scopes.ts';
 import { hashToken } from './tokens.ts';
 import type { TokenRepository } from '../graph/token.repository.ts';
 
-export interface Principal { tokenId: string; name: string; scopes: string[] }
+export interface Principal { tokenId: string; name: string; scopes: string[]; expiresAt?: Date }
 
 declare module 'fastify' {
   interface FastifyContextConfig { scope?: RouteScope }
@@ -34,7 +34,8 @@ export class VerifiedTokens {
 
   set(token: string, principal: Principal): void {
     if (this.#entries.size > 10_000) this.#entries.clear();
-    this.#entries.set(token, { principal, until: Date.now() + this.ttlMs });
+    // Never past the token's own expiry.
+    this.#entries.set(token, { principal, until: Math.min(Date.now() + this.ttlMs, principal.expiresAt?.getTime() ?? Infinity) });
   }
 
   clear(): void {
@@ -80,7 +81,7 @@ export const authPlugin = fp<AuthOptions>(
       } else {
         const stored = await opts.tokens.findActiveByHash(hash);
         if (!stored) throw new AuthError('UNAUTHENTICATED', 'The bearer token is not valid.');
-        principal = { tokenId: stored.id, name: stored.name, scopes: stored.scopes };
+        principal = { tokenId: stored.id, name: stored.name, scopes: stored.scopes, ...(stored.expiresAt ? { expiresAt: stored.expiresAt } : {}) };
       }
       verified.set(token, principal);
       return principal;

@@ -111,8 +111,8 @@ test('token: create prints the secret alone on stdout, list shows it without the
   }
   const list = await run('token', 'list');
   assert.equal(list.code, 0, list.err);
-  assert.match(list.out, /^ID\s+NAME\s+SCOPES\s+CREATED\s+REVOKED/);
-  assert.match(list.out, new RegExp(`${id}\\s+ci-leaky\\s+read,ingest\\s+\\S+\\s+-`));
+  assert.match(list.out, /^ID\s+NAME\s+SCOPES\s+CREATED\s+EXPIRES\s+REVOKED/);
+  assert.match(list.out, new RegExp(`${id}\\s+ci-leaky\\s+read,ingest\\s+\\S+\\s+-\\s+-`));
   assert.ok(!list.out.includes(secret));
 
   const revoked = await run('token', 'revoke', id);

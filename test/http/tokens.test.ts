@@ -21,7 +21,7 @@ test('the list shows name, scopes and dates, never a secret or a hash', async ()
   const res = await t.app.inject({ method: 'GET', url: '/v1/tokens', headers: t.auth() });
   assert.equal(res.statusCode, 200, res.body);
   const listed = res.json().tokens.find((x: { name: string }) => x.name === 't-read-ingest');
-  assert.deepEqual(Object.keys(listed).sort(), ['createdAt', 'id', 'name', 'revokedAt', 'scopes']);
+  assert.deepEqual(Object.keys(listed).sort(), ['createdAt', 'expiresAt', 'id', 'name', 'revokedAt', 'scopes']);
   assert.deepEqual(listed.scopes, ['read', 'ingest']);
   assert.equal(listed.revokedAt, null);
   const { rows } = await t.db.pool.query<{ token_hash: string }>('SELECT token_hash FROM api_token WHERE id = $1', [listed.id]);
@@ -79,4 +79,26 @@ test('a token revoked on one replica is refused by another that had verified it,
     status = (await onOther()).statusCode;
   }
   assert.equal(status, 401, 'refused through the change notice, not by the cache expiring');
+});
+
+test('a token minted to expire works until expiresAt and is refused after it, without anyone acting', async () => {
+  const expiresAt = new Date(Date.now() + 1_500).toISOString();
+  const res = await t.app.inject({ method: 'POST', url: '/v1/tokens', headers: t.auth(), payload: { name: 'ci-job-4711', scopes: ['read'], expiresAt } });
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().expiresAt, expiresAt);
+  const token = res.json().token as string;
+  assert.equal((await read(token)).statusCode, 200, 'valid now (and remembered as verified)');
+  const listed = (await t.app.inject({ method: 'GET', url: '/v1/tokens', headers: t.auth() })).json().tokens.find((x: { name: string }) => x.name === 'ci-job-4711');
+  assert.equal(listed.expiresAt, expiresAt);
+  await new Promise((r) => setTimeout(r, Date.parse(expiresAt) - Date.now() + 100));
+  const refused = await read(token);
+  assert.equal(refused.statusCode, 401, 'refused at once, though the verified-token cache would keep it for 10 s');
+  assert.equal(refused.json().code, 'UNAUTHENTICATED');
+
+  const past = await t.app.inject({ method: 'POST', url: '/v1/tokens', headers: t.auth(), payload: { name: 'x', scopes: ['read'], expiresAt: '2020-01-01T00:00:00Z' } });
+  assert.equal(past.statusCode, 400);
+  assert.equal(past.json().pointer, '/expiresAt');
+  const malformed = await t.app.inject({ method: 'POST', url: '/v1/tokens', headers: t.auth(), payload: { name: 'x', scopes: ['read'], expiresAt: 'tomorrow' } });
+  assert.equal(malformed.statusCode, 400);
+  assert.equal(malformed.json().code, 'VALIDATION_FAILED');
 });
