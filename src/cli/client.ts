@@ -24,6 +24,12 @@ export class ApiClient {
   }
 }
 
+/** Prints the problem an answer carries and gives the exit code of a refused request (1). */
+export function reportProblem(io: { stderr(s: string): void }, r: ApiResponse): number {
+  io.stderr(`${describeProblem(r)}\n`);
+  return 1;
+}
+
 export function describeProblem(r: ApiResponse): string {
   const p = r.body as { code?: string; detail?: string; pointer?: string } | undefined;
   if (p && typeof p === 'object' && p.code) return `${r.status} ${p.code}: ${p.detail ?? ''}${p.pointer ? ` (at ${p.pointer})` : ''}`;

@@ -17,6 +17,9 @@ const HELP = `attestant: supply-chain provenance and attestation service
                                                     verify a Sigstore bundle offline (sigstore-conformance protocol)
   attestant token list | create NAME --scopes S,... [--expires-at T] | revoke ID
                                                     manage API tokens (admin): a new secret is printed once
+  attestant exception list [--env E] [--all] | grant --env E (--artifact D | --component PURL)
+                          --owner O --justification J (--expires-at T | --days N) | revoke ID
+                                                    time-boxed policy exceptions (grant and revoke: admin)
   attestant audit verify                            walk the audit hash chain (uses DATABASE_URL or the embedded database)
   attestant openapi [FILE]                          write the OpenAPI document
 
@@ -49,6 +52,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'token': {
         const { runToken } = await import('./token.command.ts');
         return await runToken(rest, new ApiClient(loadClientConfig()), io);
+      }
+      case 'exception': {
+        const { runException } = await import('./exception.command.ts');
+        return await runException(rest, new ApiClient(loadClientConfig()), io);
       }
       case 'verify-bundle': {
         const { runVerifyBundle } = await import('./verify-bundle.ts');

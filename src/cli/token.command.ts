@@ -1,7 +1,7 @@
 // `attestant token list | create NAME --scopes S[,S…] | revoke ID`: what an incident needs when a
 // CI secret leaks (find the token, revoke it, mint its replacement) without writing curl by hand.
 import { parseArgs, str, UsageError } from './args.ts';
-import { describeProblem, type ApiClient } from './client.ts';
+import { reportProblem, type ApiClient } from './client.ts';
 import { table } from './table.ts';
 import type { Io } from './main.ts';
 
@@ -16,7 +16,7 @@ export async function runToken(argv: string[], client: ApiClient, io: Io): Promi
   switch (sub) {
     case 'list': {
       const res = await client.request('GET', '/v1/tokens');
-      if (res.status !== 200) return fail(io, res);
+      if (res.status !== 200) return reportProblem(io, res);
       const tokens = (res.body as { tokens: TokenRecord[] }).tokens;
       if (json) io.stdout(`${JSON.stringify(tokens, null, 2)}\n`);
       else io.stdout(`${table([['ID', 'NAME', 'SCOPES', 'CREATED', 'EXPIRES', 'REVOKED'], ...tokens.map((t) => [t.id, t.name, t.scopes.join(','), t.createdAt, t.expiresAt ?? '-', t.revokedAt ?? '-'])])}\n`);
@@ -27,7 +27,7 @@ export async function runToken(argv: string[], client: ApiClient, io: Io): Promi
       if (!arg || !scopes?.length) throw new UsageError(USAGE);
       const expiresAt = str(args, 'expires-at');
       const res = await client.request('POST', '/v1/tokens', { body: { name: arg, scopes, ...(expiresAt ? { expiresAt } : {}) } });
-      if (res.status !== 201) return fail(io, res);
+      if (res.status !== 201) return reportProblem(io, res);
       const t = res.body as TokenRecord & { token: string };
       if (json) io.stdout(`${JSON.stringify(t, null, 2)}\n`);
       // The secret alone on stdout, so `export ATTESTANT_TOKEN=$(attestant token create …)` works.
@@ -40,7 +40,7 @@ export async function runToken(argv: string[], client: ApiClient, io: Io): Promi
     case 'revoke': {
       if (!arg) throw new UsageError(USAGE);
       const res = await client.request('DELETE', `/v1/tokens/${encodeURIComponent(arg)}`);
-      if (res.status !== 200) return fail(io, res);
+      if (res.status !== 200) return reportProblem(io, res);
       const t = res.body as TokenRecord;
       if (json) io.stdout(`${JSON.stringify(t, null, 2)}\n`);
       else io.stdout(`revoked token ${t.id} "${t.name}" at ${t.revokedAt}\n`);
@@ -49,9 +49,4 @@ export async function runToken(argv: string[], client: ApiClient, io: Io): Promi
     default:
       throw new UsageError(USAGE);
   }
-}
-
-function fail(io: Io, res: Parameters<typeof describeProblem>[0]): number {
-  io.stderr(`${describeProblem(res)}\n`);
-  return 1;
 }

@@ -131,3 +131,34 @@ test('token: create prints the secret alone on stdout, list shows it without the
   assert.match(unknown.err, /404 NOT_FOUND/);
   assert.equal((await run('token', 'create', 'no-scopes')).code, 2, 'usage error');
 });
+
+test('exception: grant turns a deny into an allow, list shows it, revoke ends it; bad input is a usage error or the problem', async () => {
+  const artifact = `sha256:${'e6'.repeat(32)}`;
+  assert.equal((await run('check', artifact, '--env', 'prod')).code, 1, 'denied: no provenance, no SBOM');
+  const granted = await run('exception', 'grant', '--env', 'prod', '--artifact', artifact, '--owner', 'release-team', '--justification', 'hotfix while the builder is down', '--days', '2');
+  assert.equal(granted.code, 0, granted.err);
+  const m = /^granted exception ([0-9a-f-]{36}) in prod for sha256:e6e6\S+, until (\S+)\n$/.exec(granted.out);
+  assert.ok(m, granted.out);
+  const [, id, until] = m;
+  assert.ok(Math.abs(Date.parse(until!) - (Date.now() + 2 * 86_400_000)) < 60_000, 'two days from now');
+  const excepted = await run('check', artifact, '--env', 'prod');
+  assert.equal(excepted.code, 0, excepted.out);
+  assert.match(excepted.out, /^ALLOWED .*\(exception,/);
+
+  const list = await run('exception', 'list', '--env', 'prod');
+  assert.equal(list.code, 0, list.err);
+  assert.match(list.out, /^ID\s+ENV\s+SCOPE\s+OWNER\s+EXPIRES\s+REVOKED\s+JUSTIFICATION/);
+  assert.match(list.out, new RegExp(`${id}\\s+prod\\s+sha256:e6e6\\S*\\s+release-team\\s+\\S+\\s+-\\s+hotfix while the builder is down`));
+
+  const revoked = await run('exception', 'revoke', id!);
+  assert.equal(revoked.code, 0, revoked.err);
+  assert.match(revoked.out, new RegExp(`^revoked exception ${id} in prod`));
+  assert.equal((await run('check', artifact, '--env', 'prod')).code, 1, 'denied again');
+  assert.doesNotMatch((await run('exception', 'list', '--env', 'prod')).out, new RegExp(id!), 'no longer in force');
+  assert.match((await run('exception', 'list', '--env', 'prod', '--all')).out, new RegExp(`${id}.*\\d{4}-\\d\\d-\\d\\dT`));
+
+  const tooLong = await run('exception', 'grant', '--env', 'prod', '--artifact', artifact, '--owner', 'o', '--justification', 'j', '--days', '91');
+  assert.equal(tooLong.code, 1);
+  assert.match(tooLong.err, /400 EXCEPTION_INVALID: expiresAt must be at most 90 days away\. \(at \/expiresAt\)/);
+  assert.equal((await run('exception', 'grant', '--env', 'prod', '--owner', 'o', '--justification', 'j', '--days', '1')).code, 2, 'neither artifact nor component');
+});
