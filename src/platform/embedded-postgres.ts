@@ -263,6 +263,8 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
         watch();
       })().finally(() => { restarting = undefined; });
     }, delayMs);
+    // A serving process stays up for its sockets anyway; a one-off command must not wait on this.
+    retry.unref();
   };
   const watch = () => {
     const child = server();
