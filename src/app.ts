@@ -152,7 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   app.get('/metrics', { config: { scope: 'public' }, schema: { hide: true } }, async (_req, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
-  await app.register(tokenRoutes, { db, tokens, audit, onRevoked: () => verifiedTokens.clear() });
+  await app.register(tokenRoutes, { db, tokens, onRevoked: () => verifiedTokens.clear() });
   app.addSchema(sbomIngestResultSchema);
   const sbomIngest = new SbomIngestService(db, metrics, (d) => factsCache.invalidate(d));
   await app.register(sbomRoutes, { service: sbomIngest, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });

@@ -10,6 +10,7 @@ import { buildApp } from './app.ts';
 import { Metrics } from './platform/metrics.ts';
 import { sweepStaleSpools } from './ingest/body-spool.ts';
 import { readTlsMaterial } from './platform/tls-certificate.ts';
+import { mintToken } from './graph/token-mint.ts';
 
 export interface RunningServer { app: FastifyInstance; db: Database; config: Config; url: string; close(): Promise<void> }
 
@@ -18,7 +19,7 @@ async function bootstrapAdminToken(config: Config, db: Database, log: pino.Logge
   const tokens = new TokenRepository(db);
   if ((await tokens.count()) > 0) return;
   const secret = generateToken();
-  await tokens.create('bootstrap-admin', hashToken(secret), ['admin']);
+  await mintToken(db, tokens, { name: 'bootstrap-admin', tokenHash: hashToken(secret), scopes: ['admin'] }, 'attestant serve (first start)');
   // Printed once, on the first start only: afterwards a token exists and this branch is skipped.
   process.stdout.write(`\nNo API tokens existed, so an admin token was created. It is shown only this once:\n\n  ${secret}\n\nStore it now (export ATTESTANT_TOKEN=...).\n\n`);
   log.warn('generated the first admin token (printed to stdout once)');

@@ -18,9 +18,13 @@ export class TokenRepository {
     return rows[0];
   }
 
-  async create(name: string, tokenHash: string, scopes: string[], expiresAt?: Date): Promise<StoredToken & { createdAt: Date }> {
-    const t = await this.db.prisma.apiToken.create({ data: { name, tokenHash, scopes, expiresAt: expiresAt ?? null } });
-    return { id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt, expiresAt: t.expiresAt };
+  /** Stores a token inside the caller's transaction (which also appends its audit event). */
+  async create(client: pg.ClientBase, t: { name: string; tokenHash: string; scopes: string[]; expiresAt?: Date }): Promise<TokenRecord> {
+    const { rows } = await client.query<TokenRecord>(
+      `INSERT INTO api_token (name, token_hash, scopes, expires_at) VALUES ($1, $2, $3, $4) RETURNING ${RECORD}`,
+      [t.name, t.tokenHash, t.scopes, t.expiresAt ?? null],
+    );
+    return rows[0]!;
   }
 
   async count(): Promise<number> {

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { SCOPES } from '../platform/scopes.ts';
 import { generateToken, hashToken } from '../platform/tokens.ts';
+import { mintToken } from '../graph/token-mint.ts';
 import { AppError, NotFoundError } from '../platform/errors.ts';
 import { withTransaction, type Database } from '../platform/database.ts';
 import type { TokenRecord, TokenRepository } from '../graph/token.repository.ts';
 import { notifyTokens } from '../graph/change-feed.ts';
-import { appendAuditEvents, type AuditLog } from '../audit/audit-log.ts';
+import { appendAuditEvents } from '../audit/audit-log.ts';
 import { errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
 
 class TokenRequestError extends AppError<'BAD_REQUEST'> {}
@@ -23,7 +24,7 @@ const tokenRecordSchema = {
 
 const toJson = (t: TokenRecord) => ({ id: t.id, name: t.name, scopes: t.scopes, createdAt: t.createdAt.toISOString(), revokedAt: t.revokedAt?.toISOString() ?? null, expiresAt: t.expiresAt?.toISOString() ?? null });
 
-export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; tokens: TokenRepository; audit: AuditLog; onRevoked: () => void }): Promise<void> {
+export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; tokens: TokenRepository; onRevoked: () => void }): Promise<void> {
   app.post<{ Body: { name: string; scopes: string[]; expiresAt?: string } }>('/v1/tokens', {
     bodyLimit: SMALL_BODY_LIMIT,
     config: { scope: 'admin' },
@@ -58,9 +59,8 @@ export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; to
     const expiresAt = request.body.expiresAt === undefined ? undefined : new Date(request.body.expiresAt);
     if (expiresAt && !(expiresAt.getTime() > Date.now())) throw new TokenRequestError('BAD_REQUEST', 'expiresAt must be in the future.', { pointer: '/expiresAt' });
     const secret = generateToken();
-    const created = await opts.tokens.create(request.body.name, hashToken(secret), request.body.scopes, expiresAt);
-    await opts.audit.append({ kind: 'token.minted', actor: request.principal?.name, subject: created.id, payload: { name: created.name, scopes: created.scopes, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) } });
-    return reply.code(201).send({ ...created, token: secret, createdAt: created.createdAt.toISOString(), expiresAt: created.expiresAt?.toISOString() ?? null });
+    const created = await mintToken(opts.db, opts.tokens, { name: request.body.name, tokenHash: hashToken(secret), scopes: request.body.scopes, expiresAt }, request.principal?.name);
+    return reply.code(201).send({ id: created.id, name: created.name, scopes: created.scopes, token: secret, createdAt: created.createdAt.toISOString(), expiresAt: created.expiresAt?.toISOString() ?? null });
   });
 
   app.get('/v1/tokens', {

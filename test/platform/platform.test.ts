@@ -54,6 +54,9 @@ test('bootstrap: with no tokens and no ATTESTANT_ADMIN_TOKEN the first start pri
   assert.equal(rows.length, 1);
   assert.deepEqual(rows[0].scopes, ['admin']);
   assert.notEqual(rows[0].token_hash, token);
+  const { rows: minted } = await db.pool.query("SELECT actor, body FROM audit_event WHERE kind = 'token.minted'");
+  assert.equal(minted.length, 1, 'the bootstrap token is audited like any other');
+  assert.equal(minted[0].actor, 'attestant serve (first start)');
   writes.length = 0;
   process.stdout.write = capture as typeof process.stdout.write;
   let second;
