@@ -6,7 +6,7 @@ import { ExceptionRepository, type ExceptionRecord } from '../graph/exception.re
 import { notifyExceptions } from '../graph/change-feed.ts';
 import { canonicalizePurl, PurlError } from '../purl/index.ts';
 import { parseDigest } from '../ingest/body.ts';
-import { digestPattern, errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
+import { digestPattern, errorResponses, idParams, SMALL_BODY_LIMIT } from './schemas.ts';
 
 export const MAX_EXCEPTION_DAYS = 90;
 
@@ -111,7 +111,7 @@ export async function exceptionRoutes(app: FastifyInstance, opts: { db: Database
       tags: ['admin'],
       summary: 'Revoke an exception before it expires: from the next decision on, on every replica, the failure it waived is a failure again. Revoking a revoked exception changes nothing and answers the same.',
       security: [{ bearer: [] }],
-      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      params: idParams,
       response: { 200: exceptionRecordSchema, ...errorResponses() },
     },
   }, async (request) => {

@@ -2,6 +2,9 @@
 
 export const digestPattern = '^sha256:[0-9a-f]{64}$';
 
+/** `/{id}` of a stored record (tokens, exceptions). */
+export const idParams = { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] } as const;
+
 export const problemSchema = {
   $id: 'Problem',
   type: 'object',

@@ -7,7 +7,7 @@ import { withTransaction, type Database } from '../platform/database.ts';
 import type { TokenRecord, TokenRepository } from '../graph/token.repository.ts';
 import { notifyTokens } from '../graph/change-feed.ts';
 import { appendAuditEvents } from '../audit/audit-log.ts';
-import { errorResponses, SMALL_BODY_LIMIT } from './schemas.ts';
+import { errorResponses, idParams, SMALL_BODY_LIMIT } from './schemas.ts';
 
 class TokenRequestError extends AppError<'BAD_REQUEST'> {}
 
@@ -82,7 +82,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; to
       tags: ['admin'],
       summary: 'Revoke an API token: it is refused from then on, on every replica (a change notice clears their caches of verified tokens). Revoking a revoked token changes nothing and answers the same.',
       security: [{ bearer: [] }],
-      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      params: idParams,
       response: { 200: tokenRecordSchema, ...errorResponses() },
     },
   }, async (request) => {
