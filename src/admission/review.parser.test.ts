@@ -110,6 +110,25 @@ test('StatefulSet UPDATE under server dry-run: images from the new object, dryRu
   );
 });
 
+test('UPDATE: an image the old object already ran is marked unchanged; a new or changed one is not', () => {
+  const review = fixture('statefulset-update.json');
+  // The fixture changes postgres:17.1 to a pinned 17.2: a new image.
+  assert.equal(parseAdmissionReview(review).images[0]?.unchanged, undefined);
+  // Scaling the same StatefulSet: oldObject runs the very same reference.
+  const scaled = structuredClone(review);
+  scaled.request.oldObject.spec.template.spec.containers[0].image = scaled.request.object.spec.template.spec.containers[0].image;
+  scaled.request.object.spec.replicas = 5;
+  assert.equal(parseAdmissionReview(scaled).images[0]?.unchanged, true);
+  // The same reference under CREATE is always checked, whatever oldObject says.
+  const created = structuredClone(scaled);
+  created.request.operation = 'CREATE';
+  assert.equal(parseAdmissionReview(created).images[0]?.unchanged, undefined);
+  // An oldObject we cannot read marks nothing unchanged: everything is checked.
+  const unreadable = structuredClone(scaled);
+  unreadable.request.oldObject = { spec: 'garbage' };
+  assert.equal(parseAdmissionReview(unreadable).images[0]?.unchanged, undefined);
+});
+
 test('Pod with a tag-only image: no digest property at all', () => {
   const { images } = parseAdmissionReview(fixture('pod-tag-only.json'));
   assert.deepEqual(images, [

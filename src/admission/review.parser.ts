@@ -44,6 +44,11 @@ export interface ImageRef {
   pointer: string;
   /** `'sha256:<hex>'` when the reference carries `@sha256:<64 hex>`. */
   digest?: string;
+  /**
+   * UPDATE only: the object before the update already ran this exact reference (request.oldObject).
+   * Such an update deploys nothing new (scaling, labels, a finalizer's removal).
+   */
+  unchanged?: true;
 }
 
 /** Why a well-formed review yielded no images. A note, not an error: the request is allowed through. */
@@ -217,7 +222,26 @@ export function parseAdmissionReview(body: unknown): ParsedAdmissionReview {
   }
 
   const object = expectObject(req['object'], '/request/object');
-  return { request, images: extractImages(object, podSpecPath(workload)) };
+  const images = extractImages(object, podSpecPath(workload));
+  if (request.operation === 'UPDATE') {
+    const before = imagesBefore(req['oldObject'], podSpecPath(workload));
+    for (const img of images) if (before.has(img.image)) img.unchanged = true;
+  }
+  return { request, images };
+}
+
+/**
+ * The image references of the object before an UPDATE. The API server sends it from storage, so
+ * it is what already runs; one it sends that we cannot read counts as nothing, and every image of
+ * the update is then checked.
+ */
+function imagesBefore(oldObject: unknown, specPath: readonly string[]): Set<string> {
+  if (typeof oldObject !== 'object' || oldObject === null || Array.isArray(oldObject)) return new Set();
+  try {
+    return new Set(extractImages(oldObject as Record<string, unknown>, specPath).map((i) => i.image));
+  } catch {
+    return new Set();
+  }
 }
 
 function extractImages(object: Record<string, unknown>, specPath: readonly string[]): ImageRef[] {

@@ -33,7 +33,12 @@ export async function admissionRoutes(app: FastifyInstance, opts: { decisions: D
     }
     const denials: ImageDenial[] = [];
     const byDigest = new Map<string, Promise<{ allowed: boolean; reason: string; warn: string[] }>>();
+    // An UPDATE that keeps an image (scaling, labels, removing a finalizer) deploys nothing new, so
+    // the image is not decided again: a policy tightened since must not wedge what already runs.
+    const unchanged = images.filter((img) => img.unchanged).length;
+    if (unchanged > 0) warnings.push(`${unchanged} image(s) unchanged by this update: not checked again`);
     for (const img of images) {
+      if (img.unchanged) continue;
       if (!img.digest) {
         denials.push({ image: img, reason: 'no digest: reference images by @sha256:<digest> (tags are mutable and are never resolved here)' });
         continue;

@@ -64,3 +64,24 @@ test('each image decision is durably recorded', async () => {
   const { rows } = await t.db.pool.query('SELECT count(*)::int AS n FROM decision');
   assert.ok(rows[0].n >= 2);
 });
+
+test('an UPDATE that keeps its images (scaling) is allowed even if the image is denied now; one that changes an image is decided', async () => {
+  const review = fixture('statefulset-update.json');
+  review.request.dryRun = false;
+  // An image no evidence allows (the fixture's own new image is one the SLSA bundles above prove).
+  const denied = `docker.io/library/postgres:17.3@sha256:${'ab'.repeat(32)}`;
+  review.request.object.spec.template.spec.containers[0].image = denied;
+  // Scaling: the running image, which no evidence allows, stays as it is.
+  const scale = structuredClone(review);
+  scale.request.oldObject.spec.template.spec.containers[0].image = denied;
+  scale.request.object.spec.replicas = 7;
+  const before = (await t.db.pool.query("SELECT count(*)::int AS n FROM audit_event WHERE kind = 'decision'")).rows[0].n;
+  const scaled = (await t.app.inject({ method: 'POST', url: '/v1/admission/prod', headers: t.auth(), payload: scale })).json();
+  assert.equal(scaled.response.allowed, true, JSON.stringify(scaled.response));
+  assert.deepEqual(scaled.response.warnings, ['1 image(s) unchanged by this update: not checked again']);
+  assert.equal((await t.db.pool.query("SELECT count(*)::int AS n FROM audit_event WHERE kind = 'decision'")).rows[0].n, before, 'nothing was decided');
+  // The fixture's update, from postgres:17.1 to that image: decided, and denied.
+  const changed = (await t.app.inject({ method: 'POST', url: '/v1/admission/prod', headers: t.auth(), payload: review })).json();
+  assert.equal(changed.response.allowed, false);
+  assert.match(changed.response.status.message, /postgres:17\.3@sha256:abab/);
+});
