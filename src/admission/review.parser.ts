@@ -46,7 +46,7 @@ export interface ImageRef {
   digest?: string;
   /**
    * UPDATE only: the object before the update already ran this exact reference (request.oldObject).
-   * Such an update deploys nothing new (scaling, labels, a finalizer's removal).
+   * Such an update deploys nothing new (labels, a finalizer's removal, a replica count).
    */
   unchanged?: true;
 }

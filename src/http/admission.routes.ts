@@ -33,8 +33,9 @@ export async function admissionRoutes(app: FastifyInstance, opts: { decisions: D
     }
     const denials: ImageDenial[] = [];
     const byDigest = new Map<string, Promise<{ allowed: boolean; reason: string; warn: string[] }>>();
-    // An UPDATE that keeps an image (scaling, labels, removing a finalizer) deploys nothing new, so
-    // the image is not decided again: a policy tightened since must not wedge what already runs.
+    // An UPDATE that keeps an image (labels, a finalizer's removal, a replica count) deploys nothing
+    // new, so the image is not decided again: a policy tightened since must not wedge what already
+    // runs. New pods are CREATEs and are always decided.
     const unchanged = images.filter((img) => img.unchanged).length;
     if (unchanged > 0) warnings.push(`${unchanged} image(s) unchanged by this update: not checked again`);
     for (const img of images) {
