@@ -96,6 +96,8 @@ try {
     back = (await fetch(`${base}/readyz`).catch(() => undefined))?.ok === true;
   }
   if (!back) fail('the service was not ready again within 30 s of its PostgreSQL being killed');
+  const metrics = await (await fetch(`${base}/metrics`)).text();
+  if (!/^attestant_embedded_postgres_restarts_total 1$/m.test(metrics)) fail(`the restart is not counted in /metrics: ${metrics.split('\n').filter((l) => l.includes('restarts')).join(' | ')}`);
   const afterPgKill = cli(['upload', fixture]);
   if (afterPgKill.status !== 0 || !/already stored/.test(afterPgKill.stdout)) fail(`after PostgreSQL was killed the SBOM was not found: ${afterPgKill.stdout}${afterPgKill.stderr}`);
   console.log('smoke: PostgreSQL killed under the service came back by itself; data still there');

@@ -178,8 +178,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     : undefined;
   if (certificate && !opts.openapiOnly) {
     const stop = certificate.watch(opts.tls?.pollMs ?? 60_000, {
-      renewed: (summary) => app.log.info({ certificate: summary }, 'serving the renewed TLS certificate'),
-      refused: (message) => app.log.error(`${message}; still serving the previous certificate`),
+      renewed: (summary) => {
+        metrics.tlsReloads.inc({ result: 'served' });
+        app.log.info({ certificate: summary }, 'serving the renewed TLS certificate');
+      },
+      refused: (message) => {
+        metrics.tlsReloads.inc({ result: 'refused' });
+        app.log.error(`${message}; still serving the previous certificate`);
+      },
     });
     app.addHook('onClose', async () => stop());
   }
@@ -188,10 +194,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // All are validated before any is swapped in, so a bad file changes nothing.
     const nextTrust = trust.prepare();
     const set = policies.prepare();
-    const nextTls = certificate?.prepare();
+    let nextTls;
+    try {
+      nextTls = certificate?.prepare();
+    } catch (err) {
+      metrics.tlsReloads.inc({ result: 'refused' });
+      throw err;
+    }
     trust.swap(nextTrust);
     policies.swap(set);
-    if (nextTls) certificate!.swap(nextTls);
+    if (nextTls) {
+      certificate!.swap(nextTls);
+      metrics.tlsReloads.inc({ result: 'served' });
+    }
     factsCache.clear();
     exceptionsCache.invalidate();
     app.log.info({ policies: set.policies.map((p) => ({ name: p.name, digest: p.digest })) }, 'reloaded policies');

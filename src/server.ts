@@ -38,12 +38,16 @@ function redactedUrl(url: string): string {
 
 export async function startServer(config: Config = loadConfig()): Promise<RunningServer> {
   const log = pino({ level: config.logLevel });
+  // The served process also exports Node's own metrics (CPU, memory, event-loop delay, GC);
+  // apps built in tests do not, as many share one process there.
+  const metrics = new Metrics({ defaultMetrics: true });
   const db = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     poolSize: config.dbPoolSize,
     log: (m) => log.debug({ component: 'postgres' }, m),
     warn: (m) => log.warn({ component: 'postgres' }, m),
+    onEmbeddedRestarted: () => metrics.embeddedRestarts.inc(),
   }).catch((err: unknown) => {
     // The bare driver error ("connect ECONNREFUSED 127.0.0.1:5432") does not say which setting.
     if (!config.databaseUrl) throw err;
@@ -55,9 +59,7 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     const tlsFiles = config.tlsCertFile && config.tlsKeyFile ? { certFile: config.tlsCertFile, keyFile: config.tlsKeyFile } : undefined;
     const tls = tlsFiles ? { files: tlsFiles, material: readTlsMaterial(tlsFiles) } : undefined;
     // Policies and trust load (and can fail start-up) before a token is minted or a port opened.
-    // The served process also exports Node's own metrics (CPU, memory, event-loop delay, GC);
-    // apps built in tests do not, as many share one process there.
-    app = await buildApp({ config, db, tls, logger: { level: config.logLevel }, metrics: new Metrics({ defaultMetrics: true }) });
+    app = await buildApp({ config, db, tls, logger: { level: config.logLevel }, metrics });
     const swept = await sweepStaleSpools();
     if (swept > 0) log.info({ swept }, 'removed upload spool directories left by an earlier process');
     await bootstrapAdminToken(config, db, log);

@@ -21,6 +21,8 @@ export interface OpenDatabaseOptions {
   log?: (msg: string) => void;
   /** What the embedded server's start does on the operator's behalf (see startEmbeddedPostgres). */
   warn?: (msg: string) => void;
+  /** The embedded server died while in use and was started again. */
+  onEmbeddedRestarted?: () => void;
   /** Apply migrations (default true). */
   migrate?: boolean;
   /**
@@ -83,7 +85,7 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
       url = embeddedUrl(running.port);
       shared = true;
     } else {
-      embedded = await startEmbeddedPostgres(opts.dataDir, { log: opts.log, warn: opts.warn });
+      embedded = await startEmbeddedPostgres(opts.dataDir, { log: opts.log, warn: opts.warn, onRestarted: opts.onEmbeddedRestarted });
       url = embedded.url;
     }
   }

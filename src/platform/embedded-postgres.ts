@@ -157,6 +157,8 @@ export interface StartEmbeddedOptions {
    * With an external PostgreSQL a supervisor restarts it; the embedded one has only us.
    */
   supervise?: boolean;
+  /** Called each time the supervisor has started the server again. */
+  onRestarted?: () => void;
 }
 
 /** The first restart waits this long, and each failed one doubles it, up to RESTART_MAX_MS. */
@@ -260,6 +262,7 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
         }
         if (stopped) { await pg.stop(); return; }
         warn(`the embedded PostgreSQL is running again (pid ${server()?.pid}, port ${port})`);
+        opts.onRestarted?.();
         watch();
       })().finally(() => { restarting = undefined; });
     }, delayMs);

@@ -46,6 +46,17 @@ export class Metrics {
     labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
+  readonly embeddedRestarts = new Counter({
+    name: 'attestant_embedded_postgres_restarts_total',
+    help: 'Times the embedded PostgreSQL exited while in use and was started again (it should be 0: each one is a crash or a kill)',
+    registers: [this.registry],
+  });
+  readonly tlsReloads = new Counter({
+    name: 'attestant_tls_certificate_reloads_total',
+    help: 'Changed TLS certificate files by result: served (a renewed pair) or refused (not a usable pair; the previous one stays)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly provenanceLatency = new Histogram({
     name: 'attestant_provenance_latency_seconds',
     help: "Time from a provenance's finishedOn to its ingestion here",

@@ -35,7 +35,8 @@ async function eventually<T>(fn: () => Promise<T>, ms: number): Promise<T> {
 test('killed, the embedded server is started again on the same port with its data; stop() then stops it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'attestant-supervised-'));
   const warnings: string[] = [];
-  const db = await startEmbeddedPostgres(join(dir, 'pgdata'), { warn: (m) => warnings.push(m) });
+  let restarts = 0;
+  const db = await startEmbeddedPostgres(join(dir, 'pgdata'), { warn: (m) => warnings.push(m), onRestarted: () => { restarts++; } });
   try {
     await query(db.url, 'CREATE TABLE kept (v text); INSERT INTO kept VALUES (\'before the kill\')');
     const first = runningPostmaster(join(dir, 'pgdata'));
@@ -49,6 +50,7 @@ test('killed, the embedded server is started again on the same port with its dat
     assert.equal(second.port, first.port, 'on the port the pools know');
     assert.ok(warnings.some((m) => m.includes(`(pid ${first.pid}) exited (SIGKILL) while in use`)), warnings.join('\n'));
     assert.ok(warnings.some((m) => m.includes('is running again')), warnings.join('\n'));
+    assert.equal(restarts, 1);
 
     await db.stop();
     assert.equal(runningPostmaster(join(dir, 'pgdata')), undefined, 'stop() is not undone by a restart');

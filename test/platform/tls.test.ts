@@ -91,6 +91,9 @@ test('reload serves a renewed certificate; a pair that is not one is refused (42
     assert.equal(refused.json().code, 'TLS_INVALID');
     assert.match(refused.json().detail, /tls\.crt and TLS_KEY_FILE \S+tls\.key are not a usable pair/);
     assert.equal(await presentedFingerprint(port), fingerprintOf(fixture('cert-renewed.pem')), 'still the last good pair');
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /^attestant_tls_certificate_reloads_total\{result="served"\} 1$/m);
+    assert.match(metrics, /^attestant_tls_certificate_reloads_total\{result="refused"\} 1$/m);
   } finally {
     await app.close();
   }
@@ -110,6 +113,9 @@ test('without a reload, a renewed certificate is picked up by the periodic check
       seen = await presentedFingerprint(port);
     }
     assert.equal(seen, fingerprintOf(fixture('cert-renewed.pem')));
+    const metrics = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    assert.match(metrics, /^attestant_tls_certificate_reloads_total\{result="served"\} 1$/m);
+    assert.match(metrics, /^attestant_tls_certificate_reloads_total\{result="refused"\} 1$/m, 'the half rotation, reported once however many checks saw it');
   } finally {
     await app.close();
   }
