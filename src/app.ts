@@ -174,10 +174,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(admissionRoutes, { decisions, namespaceEnvironments: config.namespaceEnvironments });
 
   const certificate = opts.tls
-    ? new TlsCertificate(opts.tls.files, opts.tls.material, (m) => (app.server as unknown as HttpsServer).setSecureContext(m))
-    : undefined;
-  if (certificate && !opts.openapiOnly) {
-    const stop = certificate.watch(opts.tls?.pollMs ?? 60_000, {
+    ? new TlsCertificate(opts.tls.files, opts.tls.material, (m) => (app.server as unknown as HttpsServer).setSecureContext(m), {
       renewed: (summary) => {
         metrics.tlsReloads.inc({ result: 'served' });
         app.log.info({ certificate: summary }, 'serving the renewed TLS certificate');
@@ -186,7 +183,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         metrics.tlsReloads.inc({ result: 'refused' });
         app.log.error(`${message}; still serving the previous certificate`);
       },
-    });
+    })
+    : undefined;
+  if (certificate && !opts.openapiOnly) {
+    const stop = certificate.watch(opts.tls?.pollMs ?? 60_000);
     app.addHook('onClose', async () => stop());
   }
 
@@ -194,19 +194,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     // All are validated before any is swapped in, so a bad file changes nothing.
     const nextTrust = trust.prepare();
     const set = policies.prepare();
-    let nextTls;
-    try {
-      nextTls = certificate?.prepare();
-    } catch (err) {
-      metrics.tlsReloads.inc({ result: 'refused' });
-      throw err;
-    }
+    const nextTls = certificate?.prepare();
     trust.swap(nextTrust);
     policies.swap(set);
-    if (nextTls) {
-      certificate!.swap(nextTls);
-      metrics.tlsReloads.inc({ result: 'served' });
-    }
+    if (nextTls) certificate!.swap(nextTls);
     factsCache.clear();
     exceptionsCache.invalidate();
     app.log.info({ policies: set.policies.map((p) => ({ name: p.name, digest: p.digest })) }, 'reloaded policies');

@@ -38,14 +38,28 @@ export function summarize(cert: Buffer): CertificateSummary {
   return { subject: x.subject, notAfter: new Date(x.validTo).toISOString(), fingerprint256: x.fingerprint256 };
 }
 
+export interface TlsCertificateEvents {
+  /** A renewed pair is served from now on. */
+  renewed(summary: CertificateSummary): void;
+  /** The files are not a usable pair; the one in use stays. Once per distinct refusal. */
+  refused(message: string): void;
+}
+
 /**
- * Holds the pair in use and swaps in a new one when the files change. `prepare` reads and checks
- * without applying, so a reload can refuse everything at once when one file is bad.
+ * Holds the pair in use and swaps in a new one when the files change, whether a reload or the
+ * periodic check finds it. `prepare` reads and checks without applying, so a reload can refuse
+ * everything at once when one file is bad.
  */
 export class TlsCertificate {
   #current: TlsMaterial;
+  #lastRefusal: string | undefined;
 
-  constructor(private readonly files: TlsFiles, initial: TlsMaterial, private readonly apply: (m: TlsMaterial) => void) {
+  constructor(
+    private readonly files: TlsFiles,
+    initial: TlsMaterial,
+    private readonly apply: (m: TlsMaterial) => void,
+    private readonly events: TlsCertificateEvents,
+  ) {
     this.#current = initial;
   }
 
@@ -55,34 +69,33 @@ export class TlsCertificate {
 
   /** The files' pair if it differs from the one in use (undefined if not); throws TlsMaterialError. */
   prepare(): TlsMaterial | undefined {
-    const next = readTlsMaterial(this.files);
+    let next: TlsMaterial;
+    try {
+      next = readTlsMaterial(this.files);
+    } catch (err) {
+      // Checked every minute: the same broken files are reported once, not at every check.
+      const message = (err as Error).message;
+      if (message !== this.#lastRefusal) this.events.refused(message);
+      this.#lastRefusal = message;
+      throw err;
+    }
+    this.#lastRefusal = undefined;
     return next.cert.equals(this.#current.cert) && next.key.equals(this.#current.key) ? undefined : next;
   }
 
   swap(next: TlsMaterial): void {
     this.apply(next);
     this.#current = next;
+    this.events.renewed(this.summary);
   }
 
-  /**
-   * Checks the files every `intervalMs` and serves a changed valid pair. A refused pair is
-   * reported once, not at every check, until the files change again. Returns the stop function.
-   */
-  watch(intervalMs: number, on: { renewed(summary: CertificateSummary): void; refused(message: string): void }): () => void {
-    let lastRefusal: string | undefined;
+  /** Checks the files every `intervalMs` and serves a changed valid pair. Returns the stop function. */
+  watch(intervalMs: number): () => void {
     const timer = setInterval(() => {
       try {
         const next = this.prepare();
-        if (next) {
-          this.swap(next);
-          on.renewed(this.summary);
-        }
-        lastRefusal = undefined;
-      } catch (err) {
-        const message = (err as Error).message;
-        if (message !== lastRefusal) on.refused(message);
-        lastRefusal = message;
-      }
+        if (next) this.swap(next);
+      } catch { /* reported by prepare; the pair in use stays */ }
     }, intervalMs);
     timer.unref();
     return () => clearInterval(timer);
