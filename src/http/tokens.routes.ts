@@ -60,7 +60,8 @@ export async function tokenRoutes(app: FastifyInstance, opts: { db: Database; to
     if (expiresAt && !(expiresAt.getTime() > Date.now())) throw new TokenRequestError('BAD_REQUEST', 'expiresAt must be in the future.', { pointer: '/expiresAt' });
     const secret = generateToken();
     const created = await mintToken(opts.db, opts.tokens, { name: request.body.name, tokenHash: hashToken(secret), scopes: request.body.scopes, expiresAt }, request.principal?.name);
-    return reply.code(201).send({ id: created.id, name: created.name, scopes: created.scopes, token: secret, createdAt: created.createdAt.toISOString(), expiresAt: created.expiresAt?.toISOString() ?? null });
+    // revokedAt (null) is not in the 201 schema, so the serializer leaves it out.
+    return reply.code(201).send({ ...toJson(created), token: secret });
   });
 
   app.get('/v1/tokens', {
