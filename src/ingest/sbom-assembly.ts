@@ -35,7 +35,7 @@ function qualifierString(q: Record<string, string>): string | null {
  * 2,704 bytes per entry (less once other columns share it), and a component is found by its key,
  * package and version, and name; a value that cannot be indexed cannot be stored at all.
  */
-export const MAX_INDEXED_BYTES = 2000;
+const MAX_INDEXED_BYTES = 2000;
 
 /** Refuses a row whose indexed values are too long to store, naming the component. */
 function checkIndexable(row: ComponentRow, ref: string, pointer: string | undefined): ComponentRow {

@@ -162,7 +162,7 @@ export interface StartEmbeddedOptions {
 }
 
 /** The first restart waits this long, and each failed one doubles it, up to RESTART_MAX_MS. */
-export const RESTART_MIN_MS = 200;
+const RESTART_MIN_MS = 200;
 const RESTART_MAX_MS = 10_000;
 
 export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbeddedOptions = {}): Promise<EmbeddedDatabase & { port: number }> {

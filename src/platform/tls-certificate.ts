@@ -33,7 +33,7 @@ export function readTlsMaterial(files: TlsFiles): TlsMaterial {
   return material;
 }
 
-export function summarize(cert: Buffer): CertificateSummary {
+function summarize(cert: Buffer): CertificateSummary {
   const x = new X509Certificate(cert);
   return { subject: x.subject, notAfter: new Date(x.validTo).toISOString(), fingerprint256: x.fingerprint256 };
 }
