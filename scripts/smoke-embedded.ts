@@ -11,7 +11,7 @@ import { findFreePort } from '../src/platform/embedded-postgres.ts';
 const dataRoot = mkdtempSync(join(tmpdir(), 'attestant-smoke-'));
 const port = await findFreePort();
 const token = 'att_smoke-admin-token-for-ci-only';
-const env = { ...process.env, DATABASE_URL: '', PORT: String(port), ATTESTANT_DATA_DIR: join(dataRoot, 'pgdata'), ATTESTANT_ADMIN_TOKEN: token, LOG_LEVEL: 'warn' };
+const env = { ...process.env, DATABASE_URL: '', PORT: String(port), ATTESTANT_DATA_DIR: join(dataRoot, 'pgdata'), ATTESTANT_ADMIN_TOKEN: token, LOG_LEVEL: 'warn', ATTESTANT_SHUTDOWN_DRAIN_SECONDS: '1' };
 const base = `http://127.0.0.1:${port}`;
 const fixture = 'test/fixtures/sbom/attestant-npm.cdx.json';
 
@@ -47,6 +47,15 @@ async function start(): Promise<ChildProcess> {
 async function stop(child: ChildProcess): Promise<void> {
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
   child.kill('SIGTERM');
+  // The drain (ATTESTANT_SHUTDOWN_DRAIN_SECONDS): not ready at once, still serving.
+  let draining = false;
+  for (let i = 0; i < 20 && !draining; i++) {
+    const r = await fetch(`${base}/readyz`).catch(() => undefined);
+    const live = await fetch(`${base}/healthz`).catch(() => undefined);
+    draining = r?.status === 503 && ((await r.json()) as { code?: string }).code === 'SHUTTING_DOWN' && live?.status === 200;
+    if (!draining) await new Promise((res) => setTimeout(res, 25));
+  }
+  if (!draining) fail('after SIGTERM the server did not drain (readyz 503 SHUTTING_DOWN while healthz answers)');
   const code = await exited;
   if (code !== 0) fail(`graceful shutdown exited with ${code}`);
   if (postgresRunning()) fail('the embedded PostgreSQL is still running after shutdown');

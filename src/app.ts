@@ -36,6 +36,7 @@ import { AttestationIngestService } from './ingest/attestation-ingest.service.ts
 import { TrustStore } from './ingest/trust-store.ts';
 import { TlsCertificate, type TlsFiles, type TlsMaterial } from './platform/tls-certificate.ts';
 import type { Server as HttpsServer } from 'node:https';
+import { Drain } from './platform/drain.ts';
 
 export interface AppOptions {
   config: Config;
@@ -68,6 +69,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
     // Errors raised before a route runs are problems too (problem.plugin.ts).
     frameworkErrors: frameworkErrorProblem,
+    // A request that reaches a closing server (on a connection it kept open) is served, with
+    // `Connection: close`, rather than refused with Fastify's plain-JSON 503: the drain
+    // (drain.ts) has already told the load balancer to send work elsewhere, and what still
+    // arrives is work a client is waiting on.
+    return503OnClosing: false,
     clientErrorHandler: clientErrorProblem,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false, allowUnionTypes: true } },
     ...(opts.tls ? { https: opts.tls.material } : {}),
@@ -107,8 +113,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) routeTable.push({ method: m, url: r.url, scope });
   });
   // Callback-style hooks: they run on every request, and need no promise.
+  const drain = new Drain();
+  app.decorate('drain', drain);
   app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    // Draining: answer, then close the connection, so the client's next request opens a new one,
+    // which the Service routes to a replica that is staying.
+    if (drain.draining) reply.header('connection', 'close');
     done();
   });
   // U+0000 cannot be stored or queried: refused with a pointer before any handler runs (nul-guard.ts).
@@ -141,6 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(openapiPlugin);
 
   await app.register(healthRoutes, {
+    drain,
     checks: [
       // Reachable is not enough: every decision writes its audit event, so a read-only database
       // (a standby after a failover) cannot serve one.
@@ -214,5 +226,5 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { metrics: Metrics; decisions: DecisionService; factsCache: FactsCache; routeTable: Array<{ method: string; url: string; scope: string }> }
+  interface FastifyInstance { metrics: Metrics; drain: Drain; decisions: DecisionService; factsCache: FactsCache; routeTable: Array<{ method: string; url: string; scope: string }> }
 }

@@ -12,7 +12,11 @@ import { sweepStaleSpools } from './ingest/body-spool.ts';
 import { readTlsMaterial } from './platform/tls-certificate.ts';
 import { mintToken } from './graph/token-mint.ts';
 
-export interface RunningServer { app: FastifyInstance; db: Database; config: Config; url: string; close(): Promise<void> }
+export interface RunningServer {
+  app: FastifyInstance; db: Database; config: Config; url: string;
+  /** Drains for `drainMs` (reporting not ready, still serving; drain.ts), then closes. */
+  close(drainMs?: number): Promise<void>;
+}
 
 async function bootstrapAdminToken(config: Config, db: Database, log: pino.Logger): Promise<void> {
   if (config.adminToken) return;
@@ -65,7 +69,8 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
     await bootstrapAdminToken(config, db, log);
     const url = await app.listen({ port: config.port, host: config.host });
     let closing: Promise<void> | undefined;
-    const close = () => (closing ??= (async () => {
+    const close = (drainMs = 0) => (closing ??= (async () => {
+      await app!.drain.run(drainMs);
       await app!.close();
       await db.close();
     })());
@@ -77,6 +82,9 @@ export async function startServer(config: Config = loadConfig()): Promise<Runnin
   }
 }
 
+/** How long a close may take after the drain (in-flight requests, pools, embedded PostgreSQL). */
+const CLOSE_TIMEOUT_MS = 15_000;
+
 /** `attestant serve`: run until SIGINT/SIGTERM. */
 export async function serve(): Promise<void> {
   const server = await startServer();
@@ -84,13 +92,20 @@ export async function serve(): Promise<void> {
   log.info({ url: server.url }, 'attestant listening');
   let shuttingDown = false;
   const shutdown = (signal: string) => {
-    if (shuttingDown) return;
+    if (shuttingDown) {
+      // A second signal: stop draining and close now (Ctrl-C twice, or an impatient supervisor).
+      if (server.app.drain.draining) log.info({ signal }, 'drain ended early');
+      server.app.drain.end();
+      return;
+    }
     shuttingDown = true;
-    log.info({ signal }, 'shutting down');
+    // SIGTERM is what an orchestrator sends, and is drained; SIGINT is someone at a terminal.
+    const drainMs = signal === 'SIGTERM' ? server.config.shutdownDrainMs : 0;
+    log.info({ signal, drainSeconds: drainMs / 1000 }, drainMs > 0 ? 'shutting down: draining (not ready, still serving)' : 'shutting down');
     // A hung close must not keep the process alive forever.
-    const timer = setTimeout(() => { log.error('shutdown timed out'); process.exit(1); }, 15_000);
+    const timer = setTimeout(() => { log.error('shutdown timed out'); process.exit(1); }, drainMs + CLOSE_TIMEOUT_MS);
     timer.unref();
-    server.close().then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
+    server.close(drainMs).then(() => process.exit(0), (err) => { log.error({ err }, 'shutdown failed'); process.exit(1); });
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -26,6 +26,11 @@ export interface Config {
    * Kubernetes hears why.
    */
   readonly decisionDbTimeoutMs: number;
+  /**
+   * On SIGTERM, how long to keep serving while reporting not ready, before closing (drain.ts):
+   * long enough for a load balancer or Kubernetes to stop sending new work.
+   */
+  readonly shutdownDrainMs: number;
 }
 
 export class ConfigError extends Error {
@@ -87,6 +92,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     namespaceEnvironments: namespaceMap(env.ATTESTANT_NAMESPACE_ENVIRONMENTS),
     dbPoolSize: int(env, 'ATTESTANT_DB_POOL_SIZE', 16, 1, 200),
     decisionDbTimeoutMs: int(env, 'ATTESTANT_DECISION_DB_TIMEOUT_MS', 2000, 100, 60_000),
+    shutdownDrainMs: int(env, 'ATTESTANT_SHUTDOWN_DRAIN_SECONDS', 0, 0, 300) * 1000,
     ...overrides,
   };
   if ((cfg.tlsCertFile === undefined) !== (cfg.tlsKeyFile === undefined)) throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');

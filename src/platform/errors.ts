@@ -73,6 +73,7 @@ export const STATUS_BY_CODE: Readonly<Record<string, number>> = {
   POLICY_UNAVAILABLE: 503,
   DATABASE_UNAVAILABLE: 503,
   NOT_READY: 503,
+  SHUTTING_DOWN: 503,
 };
 
 export function statusForCode(code: string | undefined): number | undefined {
