@@ -20,10 +20,16 @@ export async function recordDeployment(client: pg.ClientBase, d: { artifact: str
     const { rows } = await client.query<{ since: Date }>('SELECT since FROM deployment WHERE id = $1', [current.id]);
     return { id: current.id, since: rows[0]!.since, replaced: null };
   }
-  if (current) await client.query('UPDATE deployment SET until = $2 WHERE id = $1', [current.id, at]);
+  // Concurrent deployments of one slot take the lock in any order, so this one's time can be
+  // earlier than the one it replaces: history must still read as one interval after another.
+  let since = at;
+  if (current) {
+    const { rows: closed } = await client.query<{ until: Date }>('UPDATE deployment SET until = greatest(since, $2) WHERE id = $1 RETURNING until', [current.id, at]);
+    since = closed[0]!.until;
+  }
   const { rows } = await client.query<{ id: string; since: Date }>(
     'INSERT INTO deployment (artifact_id, service_id, environment, since, decision_id) VALUES ($1, $2, $3, $4, $5) RETURNING id, since',
-    [artifactId, serviceId, d.environment, at, d.decisionId ?? null],
+    [artifactId, serviceId, d.environment, since, d.decisionId ?? null],
   );
   await client.query('INSERT INTO artifact_service (artifact_id, service_id) VALUES ($1, $2) ON CONFLICT DO NOTHING', [artifactId, serviceId]);
   return { id: rows[0]!.id, since: rows[0]!.since, replaced: current?.id ?? null };

@@ -51,3 +51,21 @@ test('CSV lists deployments as service@environment', async () => {
   const row = res.body.trim().split('\n')[1]!;
   assert.ok(row.endsWith(',decoy-a,decoy-a@prod;decoy-a@staging,'), row);
 });
+
+test('deployments of one slot decided out of order still read as one interval after another', async () => {
+  const { recordDeployment } = await import('../../src/graph/deployment.repository.ts');
+  const { withTransaction } = await import('../../src/platform/database.ts');
+  const later = new Date('2026-06-01T12:00:00.500Z');
+  const earlier = new Date('2026-06-01T12:00:00.100Z');
+  // Two CD runs decided at `earlier` and `later` take the slot's lock in the other order.
+  const first = await withTransaction(t.db.pool, (c) => recordDeployment(c, { artifact: ART.decoyA, service: 'race', environment: 'prod', at: later }));
+  const second = await withTransaction(t.db.pool, (c) => recordDeployment(c, { artifact: ART.decoyB, service: 'race', environment: 'prod', at: earlier }));
+  assert.equal(second.replaced, first.id);
+  const { rows } = await t.db.pool.query<{ id: string; since: Date; until: Date | null }>(
+    `SELECT d.id, d.since, d.until FROM deployment d JOIN service s ON s.id = d.service_id WHERE s.name = 'race' ORDER BY d.since, d.until NULLS LAST`,
+  );
+  assert.deepEqual(rows.map((r) => r.id), [first.id, second.id]);
+  assert.equal(rows[0]!.until!.toISOString(), later.toISOString(), 'never closed before it began');
+  assert.equal(rows[1]!.since.toISOString(), later.toISOString(), 'the replacement begins where the replaced one ends');
+  assert.equal(rows[1]!.until, null);
+});
