@@ -214,6 +214,56 @@ test('SPDX 2.3 from npm\'s own generator: every package, and DEPENDENCY_OF (chil
   }
 });
 
+test('CycloneDX 1.6 from cdxgen (bom-refs that are unencoded purls): every component, and dependsOn gives direct flags and paths', async () => {
+  const bytes = file('sbom/attestant-cdxgen.cdx.json');
+  const doc = JSON.parse(bytes.toString('utf8')) as {
+    metadata: { component: { 'bom-ref': string; purl: string } };
+    components: Array<{ 'bom-ref': string; purl?: string; scope?: string }>;
+    dependencies: Array<{ ref: string; dependsOn?: string[] }>;
+  };
+  // What the document itself says, read here without the service's parser.
+  const purlOf = new Map(doc.components.map((c) => [c['bom-ref'], c.purl]));
+  const root = doc.metadata.component;
+  purlOf.set(root['bom-ref'], root.purl);
+  assert.ok([...purlOf].some(([ref, purl]) => ref !== purl), 'the fixture\'s bom-refs are not its purls');
+  const childrenOf = new Map(doc.dependencies.map((d) => [d.ref, new Set(d.dependsOn ?? [])]));
+  const direct = [...childrenOf.get(root['bom-ref'])!];
+  const transitive = doc.components.map((c) => c['bom-ref']).filter((ref) => !childrenOf.get(root['bom-ref'])!.has(ref));
+  assert.ok(direct.length > 5 && transitive.length > 5, 'the fixture has both kinds');
+
+  const res = await up(bytes, 'application/vnd.cyclonedx+json', `?artifact=sha256:${'cd'.repeat(32)}`);
+  assert.equal(res.statusCode, 201, res.body);
+  assert.equal(res.json().specVersion, '1.6');
+  assert.equal(res.json().subject.purl, root.purl);
+  assert.equal(res.json().componentCount, doc.components.length);
+  assert.deepEqual(res.json().warnings, []);
+
+  type Match = { sbom: string; direct: boolean; path: string[] };
+  const usage = async (purl: string): Promise<Match[]> => {
+    const r = await t.app.inject({ method: 'GET', url: `/v1/components/usage?purl=${encodeURIComponent(purl)}`, headers: t.auth() });
+    assert.equal(r.statusCode, 200, r.body);
+    return (r.json().matches as Match[]).filter((x) => x.sbom === res.json().id);
+  };
+  // A dev dependency (scope "optional" here) is still in the inventory: responders need it too.
+  const dev = doc.components.find((c) => c.scope === 'optional' && direct.includes(c['bom-ref']))!;
+  const d = await usage(dev.purl!);
+  assert.equal(d.length, 1, JSON.stringify(d));
+  assert.equal(d[0]!.direct, true);
+  // A transitive package: not direct, and its path runs from the root along dependsOn links.
+  const ref = transitive.find((r) => [...childrenOf.values()].some((c) => c.has(r)))!;
+  const m = await usage(purlOf.get(ref)!);
+  assert.equal(m.length, 1, JSON.stringify(m));
+  assert.equal(m[0]!.direct, false);
+  const path = m[0]!.path;
+  assert.ok(path.length >= 3, JSON.stringify(path));
+  assert.equal(path[0], root.purl);
+  assert.equal(path[path.length - 1], purlOf.get(ref));
+  const refOf = new Map([...purlOf].map(([k, v]) => [v, k]));
+  for (let i = 1; i < path.length; i++) {
+    assert.ok(childrenOf.get(refOf.get(path[i - 1]!)!)?.has(refOf.get(path[i]!)!), `${path[i - 1]} dependsOn ${path[i]}`);
+  }
+});
+
 test('without ?artifact, the SPDX described package\'s SHA256 checksum is the subject', async () => {
   const text = file('sbom/spdx-spec/SPDXJSONExample-v2.3.excerpt.spdx.json').toString('utf8').replace('"SPDX-Tools-v2.0"', '"SPDX-Tools-v2.0 (copy)"');
   const res = await up(text, 'application/spdx+json');
