@@ -22,7 +22,7 @@ import { UsageService } from './search/usage.service.ts';
 import { UsageRepository } from './graph/usage.repository.ts';
 import { FactsRepository } from './graph/facts.repository.ts';
 import { ExceptionRepository } from './graph/exception.repository.ts';
-import { ChangeFeed } from './graph/change-feed.ts';
+import { ChangeFeed, notifyReload } from './graph/change-feed.ts';
 import { FactsCache } from './decide/facts-cache.ts';
 import { PolicyStore } from './decide/policy-store.ts';
 import { DecisionService, ExceptionsCache } from './decide/decision.service.ts';
@@ -37,6 +37,7 @@ import { TrustStore } from './ingest/trust-store.ts';
 import { TlsCertificate, type TlsFiles, type TlsMaterial } from './platform/tls-certificate.ts';
 import type { Server as HttpsServer } from 'node:https';
 import { Drain } from './platform/drain.ts';
+import { ConfigWatch } from './platform/config-watch.ts';
 
 export interface AppOptions {
   config: Config;
@@ -91,10 +92,13 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const factsCache = new FactsCache((d, scope) => facts.load(d, scope));
   const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionPool }));
   const verifiedTokens = new VerifiedTokens();
+  // Set once the reload below exists; a notice that arrives before then has nothing to reload.
+  let configWatch: ConfigWatch | undefined;
   const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
     onArtifacts: (digests) => factsCache.invalidate(digests),
     onExceptions: () => exceptionsCache.invalidate(),
     onTokens: () => verifiedTokens.clear(),
+    onReload: () => configWatch?.check('notice'),
     onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); verifiedTokens.clear(); },
   }, warn);
   const tokens = new TokenRepository(db);
@@ -202,11 +206,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stop());
   }
 
-  const reload = async () => {
-    // All are validated before any is swapped in, so a bad file changes nothing.
+  /** Validates everything first, so a bad file changes nothing; throws the first problem. */
+  const applyConfig = (withTls: boolean) => {
     const nextTrust = trust.prepare();
     const set = policies.prepare();
-    const nextTls = certificate?.prepare();
+    const nextTls = withTls ? certificate?.prepare() : undefined;
     trust.swap(nextTrust);
     policies.swap(set);
     if (nextTls) certificate!.swap(nextTls);
@@ -218,6 +222,34 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       trust: { roots: nextTrust.roots, keys: nextTrust.keys },
       ...(certificate ? { tls: certificate.summary } : {}),
     };
+  };
+  metrics.watchPolicies(() => policies.set.policies);
+  // The TLS files have a watch of their own (TlsCertificate), so a half-rotated certificate never
+  // holds back a policy change, nor a policy typo a renewed certificate.
+  configWatch = new ConfigWatch([policies, trust], () => { applyConfig(false); }, {
+    applied: (trigger) => metrics.configReloads.inc({ trigger, result: 'applied' }),
+    refused: (trigger, err) => {
+      metrics.configReloads.inc({ trigger, result: 'refused' });
+      app.log.error({ err, trigger }, 'the changed policy or trust files are invalid and were not loaded; the previous ones stay in force');
+    },
+  });
+  if (config.configWatchMs > 0 && !opts.openapiOnly) {
+    const stop = configWatch.watch(config.configWatchMs);
+    app.addHook('onClose', async () => stop());
+  }
+  const reload = async (trigger: 'api' | 'signal' = 'api') => {
+    let applied: ReturnType<typeof applyConfig>;
+    try {
+      applied = applyConfig(true);
+    } catch (err) {
+      metrics.configReloads.inc({ trigger, result: 'refused' });
+      throw err;
+    }
+    metrics.configReloads.inc({ trigger, result: 'applied' });
+    // Every other replica checks its own files now rather than at its next check. A reload that
+    // could not tell them still applied here; the answer says which.
+    const replicasNotified = await notifyReload(db.pool).then(() => true, () => false);
+    return { ...applied, replicasNotified };
   };
   app.decorate('reload', reload);
   await app.register(adminRoutes, { reload });

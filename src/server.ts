@@ -109,9 +109,9 @@ export async function serve(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGHUP', () => { void server.app.reload?.().catch((err: unknown) => log.error({ err }, 'reload failed')); });
+  process.on('SIGHUP', () => { void server.app.reload?.('signal').catch((err: unknown) => log.error({ err }, 'reload failed')); });
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { reload?: () => Promise<unknown> }
+  interface FastifyInstance { reload?: (trigger?: 'api' | 'signal') => Promise<unknown> }
 }

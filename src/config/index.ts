@@ -31,6 +31,8 @@ export interface Config {
    * long enough for a load balancer or Kubernetes to stop sending new work.
    */
   readonly shutdownDrainMs: number;
+  /** How often policy and trust files are checked for changes (config-watch.ts); 0: only on reload. */
+  readonly configWatchMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,6 +95,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<Config> = 
     dbPoolSize: int(env, 'ATTESTANT_DB_POOL_SIZE', 16, 1, 200),
     decisionDbTimeoutMs: int(env, 'ATTESTANT_DECISION_DB_TIMEOUT_MS', 2000, 100, 60_000),
     shutdownDrainMs: int(env, 'ATTESTANT_SHUTDOWN_DRAIN_SECONDS', 0, 0, 300) * 1000,
+    configWatchMs: int(env, 'ATTESTANT_CONFIG_WATCH_SECONDS', 10, 0, 3600) * 1000,
     ...overrides,
   };
   if ((cfg.tlsCertFile === undefined) !== (cfg.tlsKeyFile === undefined)) throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');

@@ -6,6 +6,7 @@ import pg from 'pg';
 export const FACTS_CHANNEL = 'attestant_facts';
 export const EXCEPTIONS_CHANNEL = 'attestant_exceptions';
 export const TOKENS_CHANNEL = 'attestant_tokens';
+export const RELOAD_CHANNEL = 'attestant_reload';
 
 export async function notifyArtifacts(client: pg.ClientBase, digests: string[]): Promise<void> {
   // NOTIFY payloads are limited to 8000 bytes; a digest is 71, so send in chunks.
@@ -22,11 +23,18 @@ export async function notifyTokens(client: pg.ClientBase): Promise<void> {
   await client.query('SELECT pg_notify($1, $2)', [TOKENS_CHANNEL, '*']);
 }
 
+/** A replica reloaded its configuration: the others check their own files now (config-watch.ts). */
+export async function notifyReload(client: pg.ClientBase | pg.Pool): Promise<void> {
+  await client.query('SELECT pg_notify($1, $2)', [RELOAD_CHANNEL, '*']);
+}
+
 export interface ChangeFeedHandlers {
   onArtifacts(digests: string[]): void;
   onExceptions(): void;
   /** A token was revoked: forget every token verified so far. */
   onTokens?(): void;
+  /** Another replica reloaded its policies and trust. */
+  onReload?(): void;
   /** The feed is (re)connected: caches may be used. false: caches must not be trusted. */
   onState(connected: boolean): void;
 }
@@ -45,6 +53,7 @@ export class ChangeFeed {
       if (n.channel === FACTS_CHANNEL) this.handlers.onArtifacts((n.payload ?? '').split(',').filter(Boolean));
       else if (n.channel === EXCEPTIONS_CHANNEL) this.handlers.onExceptions();
       else if (n.channel === TOKENS_CHANNEL) this.handlers.onTokens?.();
+      else if (n.channel === RELOAD_CHANNEL) this.handlers.onReload?.();
     });
     const lost = (err?: Error) => {
       if (this.client !== client) return;
@@ -61,6 +70,7 @@ export class ChangeFeed {
       await client.query(`LISTEN ${FACTS_CHANNEL}`);
       await client.query(`LISTEN ${EXCEPTIONS_CHANNEL}`);
       await client.query(`LISTEN ${TOKENS_CHANNEL}`);
+      await client.query(`LISTEN ${RELOAD_CHANNEL}`);
       this.client = client;
       // Anything may have changed while we were not listening.
       this.handlers.onState(true);

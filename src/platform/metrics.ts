@@ -57,6 +57,31 @@ export class Metrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+  readonly configReloads = new Counter({
+    name: 'attestant_config_reloads_total',
+    help: 'Reloads of the policy and trust files by trigger (api, signal, watch: the files changed, notice: another replica reloaded) and result (applied, refused: invalid, the previous configuration stays)',
+    labelNames: ['trigger', 'result'] as const,
+    registers: [this.registry],
+  });
+  // The policies in force, read when scraped: replicas that disagree (one whose files have not
+  // been updated yet, or whose change was refused) show as different digests.
+  #policies: () => ReadonlyArray<{ name: string; digest: string; mode: string }> = () => [];
+  readonly policyInfo: Gauge<'name' | 'digest' | 'mode'> = new Gauge({
+    name: 'attestant_policy_info',
+    help: 'The policies in force (value 1), by name, content digest and mode',
+    labelNames: ['name', 'digest', 'mode'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.policyInfo.reset();
+      for (const p of this.#policies()) this.policyInfo.set({ name: p.name, digest: p.digest, mode: p.mode }, 1);
+    },
+  });
+
+  /** Where /metrics reads the policies in force from. */
+  watchPolicies(policies: () => ReadonlyArray<{ name: string; digest: string; mode: string }>): void {
+    this.#policies = policies;
+  }
+
   readonly provenanceLatency = new Histogram({
     name: 'attestant_provenance_latency_seconds',
     help: "Time from a provenance's finishedOn to its ingestion here",

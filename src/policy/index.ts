@@ -4,7 +4,7 @@ export type { PolicyErrorCode, PolicyIssue } from './errors.ts';
 export type { ArtifactFacts, AttestationFacts, SignerFacts, PolicyException } from './facts.ts';
 export { parsePolicyFile, policyDigest, compileIdentity } from './policy.parser.ts';
 export { buildPolicySet } from './policy-set.ts';
-export { loadPolicies } from './policy-loader.ts';
+export { loadPolicies, policyFilesDigest } from './policy-loader.ts';
 export { evaluate } from './evaluator.ts';
 export { Glob } from './glob.ts';
 export { parseDuration } from './duration.ts';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PolicyError } from './errors.ts';
@@ -12,23 +13,12 @@ import type { LoadedPolicySet, Policy } from './types.ts';
  * hand the bytes to the pure parser.
  *
  * A missing or empty directory yields a set with no policies (every decision
- * is then a deny with rule 'environment'). All files are validated before
+ * is then unavailable: fail closed). All files are validated before
  * failing, so one start-up shows every broken file at once.
  */
 export function loadPolicies(dir: string): LoadedPolicySet {
-  let names: string[];
-  try {
-    names = readdirSync(dir, { withFileTypes: true })
-      // Dotfiles are skipped (editor backups, Kubernetes' `..data`); symlinks
-      // are followed because ConfigMap volumes mount every key as a symlink.
-      .filter((e) => !e.name.startsWith('.') && /\.ya?ml$/i.test(e.name))
-      .filter((e) => e.isFile() || (e.isSymbolicLink() && isFileTarget(join(dir, e.name))))
-      .map((e) => e.name)
-      .sort();
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return buildPolicySet([]);
-    throw new PolicyError('POLICY_IO', `cannot read policy directory ${dir}: ${(e as Error).message}`);
-  }
+  const names = policyFileNames(dir);
+  if (names === undefined) return buildPolicySet([]);
 
   const policies: Policy[] = [];
   const issues: PolicyIssue[] = [];
@@ -49,6 +39,39 @@ export function loadPolicies(dir: string): LoadedPolicySet {
   }
   if (issues.length > 0) throw new PolicyError('POLICY_INVALID', issues);
   return buildPolicySet(policies);
+}
+
+/** The policy files of `dir`, by name; undefined when the directory does not exist. */
+function policyFileNames(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      // Dotfiles are skipped (editor backups, Kubernetes' `..data`); symlinks
+      // are followed because ConfigMap volumes mount every key as a symlink.
+      .filter((e) => !e.name.startsWith('.') && /\.ya?ml$/i.test(e.name))
+      .filter((e) => e.isFile() || (e.isSymbolicLink() && isFileTarget(join(dir, e.name))))
+      .map((e) => e.name)
+      .sort();
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new PolicyError('POLICY_IO', `cannot read policy directory ${dir}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * What loadPolicies would read from `dir`, as one digest (names and bytes): equal digests, equal
+ * policy sets. Never throws: a directory or file it cannot read gives a digest of its own, so a
+ * change that breaks the directory is seen as a change (and its reload reports why).
+ */
+export function policyFilesDigest(dir: string): string {
+  const h = createHash('sha256');
+  try {
+    const names = policyFileNames(dir);
+    if (names === undefined) return 'missing';
+    for (const name of names) h.update(`${name}\0`).update(readFileSync(join(dir, name))).update('\0');
+  } catch (e) {
+    return `unreadable: ${(e as Error).message}`;
+  }
+  return h.digest('hex');
 }
 
 function isFileTarget(path: string): boolean {
