@@ -20,6 +20,7 @@ const HELP = `attestant: supply-chain provenance and attestation service
   attestant exception list [--env E] [--all] | grant --env E (--artifact D | --component PURL)
                           --owner O --justification J (--expires-at T | --days N) | revoke ID
                                                     time-boxed policy exceptions (grant and revoke: admin)
+  attestant policy validate [DIR] [--json]          check policy files as the server would (exit 0 valid, 1 not)
   attestant audit verify                            walk the audit hash chain (uses DATABASE_URL or the embedded database)
   attestant openapi [FILE]                          write the OpenAPI document
 
@@ -60,6 +61,10 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       case 'verify-bundle': {
         const { runVerifyBundle } = await import('./verify-bundle.ts');
         return await runVerifyBundle(rest, io);
+      }
+      case 'policy': {
+        const { runPolicy } = await import('./policy.command.ts');
+        return runPolicy(rest, io);
       }
       case 'audit': {
         const { runAudit } = await import('./audit.command.ts');

@@ -162,3 +162,35 @@ test('exception: grant turns a deny into an allow, list shows it, revoke ends it
   assert.match(tooLong.err, /400 EXCEPTION_INVALID: expiresAt must be at most 90 days away\. \(at \/expiresAt\)/);
   assert.equal((await run('exception', 'grant', '--env', 'prod', '--owner', 'o', '--justification', 'j', '--days', '1')).code, 2, 'neither artifact nor component');
 });
+
+test('policy validate: the policies a server would load (exit 0), every problem with file and line (exit 1), nothing to load (exit 1)', async () => {
+  const ok = await run('policy', 'validate', policyDirPath);
+  assert.equal(ok.code, 0, ok.err);
+  assert.match(ok.out, /production\s+prod\s+enforce\s+sha256:[0-9a-f]{64}/);
+  assert.match(ok.out, /1 policy valid/);
+  // The digest is the one decisions record.
+  const decision = await t.app.inject({ method: 'POST', url: '/v1/decisions', headers: t.auth(), payload: { artifact: `sha256:${'0'.repeat(64)}`, environment: 'prod' } });
+  assert.ok(ok.out.includes(decision.json().policy.digest));
+
+  const broken = new URL('../fixtures/policies/broken/', import.meta.url).pathname;
+  const bad = await run('policy', 'validate', broken);
+  assert.equal(bad.code, 1);
+  assert.match(bad.err, /bad-mode\.yaml:6:9: \/spec\/mode: must be one of/);
+  assert.match(bad.err, /unknown-field\.yaml:9:7: \/spec\/require\/provenance\/buiders: unknown field "buiders"/);
+  assert.match(bad.err, /8 problems in 7 files/);
+  const badJson = await run('policy', 'validate', broken, '--json');
+  assert.equal(badJson.code, 1);
+  const body = JSON.parse(badJson.out) as { valid: boolean; code: string; issues: Array<{ file: string; line: number; field: string }> };
+  assert.equal(body.valid, false);
+  assert.equal(body.code, 'POLICY_INVALID');
+  assert.equal(body.issues.length, 8);
+
+  const conflict = await run('policy', 'validate', new URL('../fixtures/policies/conflict/', import.meta.url).pathname);
+  assert.equal(conflict.code, 1);
+  assert.match(conflict.err, /b-hotfix\.yaml:7:7: \/spec\/environments\/1: environment "prod" is already governed by policy "production"/);
+
+  const empty = await run('policy', 'validate', mkdtempSync(join(tmpdir(), 'attestant-no-policies-')));
+  assert.equal(empty.code, 1);
+  assert.match(empty.err, /no policy files .* every decision would be unavailable/);
+  assert.equal((await run('policy', 'lint')).code, 2);
+});
