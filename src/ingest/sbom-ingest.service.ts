@@ -149,14 +149,20 @@ export class SbomIngestService {
           await writer.write(assembler.takeRows());
           if (!body.inMemory) collectGarbage();
         };
+        // An in-memory body's document row is sent before the body is read: PostgreSQL compresses
+        // and stores it (about 100 ms for 4 MB) while this process parses, on the other core.
+        // Nothing else is sent on this connection until the parse is done, and a document that
+        // turns out unusable rolls back with the transaction.
+        const early = body.inMemory ? settled(this.repo.insertDocument(client, body.digest, 'sbom', req.contentType, await body.buffer())) : undefined;
         const { header, schemaFindings } = await readSbom(body, assembler, { contentType: req.contentType, flush });
         throwIfStrict(req.strict, header, schemaFindings);
+        const earlyId = early ? await early.value() : undefined;
         const { graph, componentIds } = await writeComponentRows(client, assembler, writer);
         if (!body.inMemory) collectGarbage();
         const findings = [...header.findings, ...schemaFindings, ...assembler.findings];
         const artifactDigests = req.artifact ? [req.artifact] : [...new Set(header.subject?.digests ?? [])];
-        const documentId = body.inMemory
-          ? await this.repo.insertDocument(client, body.digest, 'sbom', req.contentType, await body.buffer())
+        const documentId = early
+          ? earlyId
           : await this.repo.insertDocumentStream(client, body.digest, 'sbom', req.contentType, body.size, reclaiming(body.chunks()));
         if (!documentId) throw new LostDocumentRace();
         const sbomId = await this.repo.insertSbom(client, documentId, {
@@ -190,4 +196,14 @@ export class SbomIngestService {
     this.metrics?.ingests.inc({ kind: 'sbom', result: 'duplicate' });
     return { created: false, body: toResponse(existing) };
   }
+}
+
+/**
+ * A promise started now and awaited later: its rejection is held (not reported as unhandled in
+ * between) and rethrown by value(). Unused when something else fails first: the transaction's
+ * rollback discards what it did.
+ */
+function settled<T>(p: Promise<T>): { value(): Promise<T> } {
+  const outcome = p.then((v) => ({ ok: true as const, v }), (e: unknown) => ({ ok: false as const, e }));
+  return { value: async () => { const o = await outcome; if (o.ok) return o.v; throw o.e; } };
 }
