@@ -75,6 +75,15 @@ interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown)
  */
 export const AUDIT_LANES = 2;
 
+/**
+ * Events in one batch at most. Under normal load a batch holds tens; under a flood (every pod of a
+ * cluster re-created at once) an unbounded batch would grow until its one statement outlived the
+ * decision timeout and failed every request in it, and the retries would make the next one larger.
+ * Capped, each batch takes tens of milliseconds of PostgreSQL's time and an overload makes the
+ * queue longer instead.
+ */
+export const AUDIT_MAX_BATCH = 1000;
+
 export class AuditLog {
   private queue: Pending[] = [];
   private inFlight = 0;
@@ -98,8 +107,13 @@ export class AuditLog {
   }
 
   private dispatch(): void {
-    let batch = this.queue;
-    this.queue = [];
+    let batch: Pending[];
+    if (this.queue.length <= AUDIT_MAX_BATCH) {
+      batch = this.queue;
+      this.queue = [];
+    } else {
+      batch = this.queue.splice(0, AUDIT_MAX_BATCH);
+    }
     let bodies = eventBodies(batch.map((p) => p.entry));
     // PostgreSQL text cannot hold U+0000: such an entry would fail its whole batch, so it fails alone.
     if (bodies.some(hasNul)) {

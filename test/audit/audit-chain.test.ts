@@ -125,3 +125,17 @@ test('two batches in flight still make one linear chain; an entry that cannot be
   assert.deepEqual(r.ok && r.count, 400);
   assert.ok(log.batches > 2, `batches ${log.batches}`);
 });
+
+test('a flood of appends is written in batches of at most AUDIT_MAX_BATCH, in order, as one chain', async () => {
+  const { AUDIT_MAX_BATCH } = await import('../../src/audit/audit-log.ts');
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  const n = AUDIT_MAX_BATCH * 2 + 500;
+  await Promise.all(Array.from({ length: n }, (_, i) => log.append({ kind: 'flood', payload: { i } })));
+  assert.equal(log.maxBatch, AUDIT_MAX_BATCH, 'the queue behind the first appends is cut at the cap');
+  assert.ok(log.batches >= 4, `batches ${log.batches}`);
+  const { rows } = await d.pool.query<{ i: number }>(`SELECT (body::jsonb->'payload'->>'i')::int AS i FROM audit_event WHERE kind = 'flood' ORDER BY seq`);
+  assert.deepEqual(rows.map((r) => r.i), Array.from({ length: n }, (_, i) => i), 'stored in the order they were appended');
+  const r = await verifyAuditChain(d.pool, 997);
+  assert.deepEqual(r.ok && r.count, n);
+});
