@@ -47,9 +47,10 @@ function jsonOrNull(s: string | null | undefined): string {
 
 export interface StoredChainEvent { seq: string; at: Date; kind: string; actor: string | null; subject: string | null; body: string; prevHash: string; hash: string }
 
+/** `headSeq`: the seq of the last event verified ('0' when there is none), for a later checkpoint. */
 export type ChainCheck =
-  | { ok: true; count: number; head: string }
-  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'columns_mismatch' | 'reasons_missing' | 'reasons_mismatch'; expected: string; found: string };
+  | { ok: true; count: number; head: string; headSeq: string }
+  | { ok: false; count: number; brokenAt: string; reason: 'prev_hash_mismatch' | 'hash_mismatch' | 'columns_mismatch' | 'reasons_missing' | 'reasons_mismatch' | 'checkpoint_missing' | 'checkpoint_mismatch'; expected: string; found: string };
 
 /** The digest a decision event's body references its reasons by (decision_reasons), if any. */
 export function reasonsDigestOf(body: string): string | undefined {
@@ -69,9 +70,11 @@ export function checkReasons(digest: string, body: string | undefined): 'reasons
 
 /** Streaming verifier: feed events in seq order. */
 export class ChainVerifier {
-  private prev = GENESIS_HASH;
   private n = 0;
   private failure: ChainCheck | undefined;
+
+  /** From the start of the log, or from a checkpoint: an event already verified and its hash. */
+  constructor(private prev = GENESIS_HASH, private lastSeq = '0') {}
 
   push(e: StoredChainEvent): boolean {
     if (this.failure) return false;
@@ -89,6 +92,7 @@ export class ChainVerifier {
     const inBody = JSON.stringify([b.at, b.kind, b.actor ?? null, b.subject ?? null]);
     if (columns !== inBody) return fail('columns_mismatch', inBody, columns);
     this.prev = e.hash;
+    this.lastSeq = e.seq;
     this.n++;
     return true;
   }
@@ -99,6 +103,6 @@ export class ChainVerifier {
   }
 
   result(): ChainCheck {
-    return this.failure ?? { ok: true, count: this.n, head: this.prev };
+    return this.failure ?? { ok: true, count: this.n, head: this.prev, headSeq: this.lastSeq };
   }
 }

@@ -3,18 +3,33 @@
 import pg from 'pg';
 import { loadConfig } from '../config/index.ts';
 import { openDatabase } from '../platform/database.ts';
-import { ChainVerifier, checkReasons, reasonsDigestOf, type ChainCheck } from '../audit/chain.ts';
-import { UsageError } from './args.ts';
+import { ChainVerifier, checkReasons, GENESIS_HASH, reasonsDigestOf, type ChainCheck } from '../audit/chain.ts';
+import { parseArgs, str, UsageError } from './args.ts';
 import type { Io } from './main.ts';
 
 /**
  * Walks the chain in seq order, and checks that the reasons every decision references by digest
  * (decision_reasons) are there and hash to it. Reports the first broken link of either kind.
  */
-export async function verifyAuditChain(pool: pg.Pool, batch = 5000): Promise<ChainCheck> {
-  const v = new ChainVerifier();
+/** A verified event to start after: its seq and hash, as a previous run printed them (`SEQ:HASH`). */
+export interface Checkpoint { seq: string; hash: string }
+
+export function parseCheckpoint(s: string): Checkpoint {
+  const m = /^(\d{1,19}):([0-9a-f]{64})$/.exec(s);
+  if (!m) throw new UsageError(`--from takes SEQ:HASH as a previous run printed it (e.g. 1234:${'0'.repeat(8)}…), got ${JSON.stringify(s)}`);
+  return { seq: m[1]!, hash: m[2]! };
+}
+
+export async function verifyAuditChain(pool: pg.Pool, batch = 5000, from?: Checkpoint): Promise<ChainCheck> {
+  if (from && !(from.seq === '0' && from.hash === GENESIS_HASH)) {
+    // The anchor itself must still be there, unchanged: the events after it chain from its hash.
+    const { rows } = await pool.query<{ hash: string }>('SELECT hash FROM audit_event WHERE seq = $1', [from.seq]);
+    if (rows.length === 0) return { ok: false, count: 0, brokenAt: from.seq, reason: 'checkpoint_missing', expected: from.hash, found: '(no event with this seq)' };
+    if (rows[0]!.hash !== from.hash) return { ok: false, count: 0, brokenAt: from.seq, reason: 'checkpoint_mismatch', expected: from.hash, found: rows[0]!.hash };
+  }
+  const v = new ChainVerifier(from?.hash, from?.seq);
   const reasonsOk = new Set<string>();
-  let after = '0';
+  let after = from?.seq ?? '0';
   for (;;) {
     const { rows } = await pool.query<{ seq: string; at: Date; kind: string; actor: string | null; subject: string | null; body: string; prev_hash: string; hash: string }>(
       'SELECT seq, at, kind, actor, subject, body, prev_hash, hash FROM audit_event WHERE seq > $1 ORDER BY seq LIMIT $2',
@@ -46,15 +61,23 @@ export async function verifyAuditChain(pool: pg.Pool, batch = 5000): Promise<Cha
   }
 }
 
+const USAGE = 'usage: attestant audit verify [--from SEQ:HASH]';
+
 export async function runAudit(argv: string[], io: Io): Promise<number> {
-  if (argv[0] !== 'verify') throw new UsageError('usage: attestant audit verify');
+  const args = parseArgs(argv);
+  if (args.positionals[0] !== 'verify' || args.positionals.length > 1) throw new UsageError(USAGE);
+  const fromArg = str(args, 'from');
+  const from = fromArg === undefined ? undefined : parseCheckpoint(fromArg);
   const config = loadConfig();
   // The log is usually verified while the service runs: share its embedded server if it has one.
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2, shareRunningEmbedded: true });
   try {
-    const r = await verifyAuditChain(db.pool);
+    const r = await verifyAuditChain(db.pool, undefined, from);
     if (r.ok) {
-      io.stdout(`audit chain intact: ${r.count} event${r.count === 1 ? '' : 's'}, head ${r.head}\n`);
+      const scope = from ? ` after seq ${from.seq}` : '';
+      io.stdout(`audit chain intact${scope}: ${r.count} event${r.count === 1 ? '' : 's'}, head ${r.head}\n`);
+      // Kept by whoever runs this regularly: the next run starts there instead of at the beginning.
+      io.stdout(`checkpoint ${r.headSeq}:${r.head}\n`);
       return 0;
     }
     io.stdout(`audit chain BROKEN at seq ${r.brokenAt} (${r.reason}): expected ${r.expected}, found ${r.found}; ${r.count} events before it verified\n`);

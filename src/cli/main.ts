@@ -21,7 +21,8 @@ const HELP = `attestant: supply-chain provenance and attestation service
                           --owner O --justification J (--expires-at T | --days N) | revoke ID
                                                     time-boxed policy exceptions (grant and revoke: admin)
   attestant policy validate [DIR] [--json]          check policy files as the server would (exit 0 valid, 1 not)
-  attestant audit verify                            walk the audit hash chain (uses DATABASE_URL or the embedded database)
+  attestant audit verify [--from SEQ:HASH]          walk the audit hash chain (uses DATABASE_URL or the embedded database),
+                                                    or only the events after a checkpoint an earlier run printed
   attestant openapi [FILE]                          write the OpenAPI document
 
 Client commands read ATTESTANT_URL (default http://127.0.0.1:8080) and ATTESTANT_TOKEN.`;

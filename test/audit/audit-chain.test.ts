@@ -139,3 +139,41 @@ test('a flood of appends is written in batches of at most AUDIT_MAX_BATCH, in or
   const r = await verifyAuditChain(d.pool, 997);
   assert.deepEqual(r.ok && r.count, n);
 });
+
+test('verifying from a checkpoint walks only the events after it, and still finds tampering after it or with the anchor itself', async () => {
+  const { parseCheckpoint } = await import('../../src/cli/audit.command.ts');
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  for (let i = 0; i < 10; i++) await log.append({ kind: 'x', payload: { i } });
+  const empty = await verifyAuditChain(await freshDatabase().then((e) => e.pool));
+  assert.deepEqual(empty.ok && [empty.count, empty.headSeq], [0, '0']);
+  const first = await verifyAuditChain(d.pool, 4);
+  assert.ok(first.ok);
+  assert.equal(first.count, 10);
+  const { rows: last } = await d.pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_event ORDER BY seq DESC LIMIT 1');
+  assert.deepEqual([first.headSeq, first.head], [last[0]!.seq, last[0]!.hash], 'the checkpoint is the last event verified');
+  // The genesis checkpoint (what a run over an empty log prints) is the whole log.
+  assert.deepEqual(await verifyAuditChain(d.pool, 4, { seq: '0', hash: '0'.repeat(64) }), first);
+
+  for (let i = 10; i < 15; i++) await log.append({ kind: 'x', payload: { i } });
+  const checkpoint = parseCheckpoint(`${first.headSeq}:${first.head}`);
+  const next = await verifyAuditChain(d.pool, 2, checkpoint);
+  assert.ok(next.ok);
+  assert.equal(next.count, 5, 'only the events appended since');
+  assert.deepEqual(await verifyAuditChain(d.pool, 4, { seq: next.headSeq, hash: next.head }), { ok: true, count: 0, head: next.head, headSeq: next.headSeq });
+
+  await d.pool.query('ALTER TABLE audit_event DISABLE TRIGGER audit_event_append_only');
+  const { rows: after } = await d.pool.query<{ seq: string }>('SELECT seq FROM audit_event WHERE seq > $1 ORDER BY seq OFFSET 2 LIMIT 1', [checkpoint.seq]);
+  await d.pool.query(`UPDATE audit_event SET body = replace(body, '"i":', '"i" :') WHERE seq = $1`, [after[0]!.seq]);
+  const tampered = await verifyAuditChain(d.pool, 2, checkpoint);
+  assert.deepEqual(!tampered.ok && [tampered.brokenAt, tampered.reason, tampered.count], [after[0]!.seq, 'hash_mismatch', 2]);
+
+  await d.pool.query(`UPDATE audit_event SET hash = $2 WHERE seq = $1`, [checkpoint.seq, 'f'.repeat(64)]);
+  const anchor = await verifyAuditChain(d.pool, 2, checkpoint);
+  assert.deepEqual(!anchor.ok && [anchor.brokenAt, anchor.reason, anchor.found], [checkpoint.seq, 'checkpoint_mismatch', 'f'.repeat(64)]);
+  const gone = await verifyAuditChain(d.pool, 2, { seq: '999999', hash: checkpoint.hash });
+  assert.deepEqual(!gone.ok && gone.reason, 'checkpoint_missing');
+
+  assert.throws(() => parseCheckpoint('12'), /--from takes SEQ:HASH/);
+  assert.throws(() => parseCheckpoint(`x:${'a'.repeat(64)}`), /--from takes SEQ:HASH/);
+});

@@ -74,15 +74,20 @@ test('audit verify shares the running server, and leaves it running', async () =
   delete process.env.DATABASE_URL;
   process.env.ATTESTANT_DATA_DIR = dataDir;
   let out = '';
+  let again = '';
   let errOut = '';
   try {
     const code = await main(['audit', 'verify'], { stdout: (s) => { out += s; }, stderr: (s) => { errOut += s; } });
     assert.equal(code, 0, errOut);
+    // The printed checkpoint starts the next run after the events already verified.
+    const checkpoint = /^checkpoint (\S+)$/m.exec(out)?.[1] ?? '';
+    assert.equal(await main(['audit', 'verify', '--from', checkpoint], { stdout: (s) => { again += s; }, stderr: (s) => { errOut += s; } }), 0, errOut);
   } finally {
     if (saved.url === undefined) delete process.env.DATABASE_URL; else process.env.DATABASE_URL = saved.url;
     if (saved.dir === undefined) delete process.env.ATTESTANT_DATA_DIR; else process.env.ATTESTANT_DATA_DIR = saved.dir;
   }
-  assert.match(out, /^audit chain intact: 1 event, head [0-9a-f]{64}\n$/);
+  assert.match(out, /^audit chain intact: 1 event, head ([0-9a-f]{64})\ncheckpoint 1:\1\n$/);
+  assert.match(again, /^audit chain intact after seq 1: 0 events, head [0-9a-f]{64}\ncheckpoint 1:[0-9a-f]{64}\n$/);
   assert.equal((await owner.pool.query('SELECT count(*)::int AS n FROM audit_event')).rows[0].n, 1);
 });
 
