@@ -7,12 +7,14 @@ import { table } from './table.ts';
 export async function runUsage(argv: string[], client: ApiClient, io: Io): Promise<number> {
   const args = parseArgs(argv, ['json', 'csv', 'name', 'all']);
   const target = args.positionals[0];
-  if (!target) throw new UsageError('usage: attestant usage PURL [--range vers:...] [--name] [--json|--csv] [--limit N] [--all]');
+  if (!target) throw new UsageError('usage: attestant usage PURL [--range vers:...] [--env ENV] [--name] [--json|--csv] [--limit N] [--all]');
   const q = new URLSearchParams();
   if (args.flags.name || !target.startsWith('pkg:')) q.set('name', target);
   else q.set('purl', target);
   const range = str(args, 'range');
   if (range) q.set('range', range);
+  const env = str(args, 'env');
+  if (env) q.set('environment', env);
   q.set('limit', str(args, 'limit') ?? (args.flags.all ? '1000' : '100'));
   const accept = args.flags.csv ? 'text/csv' : 'application/json';
   const results: UsageResult[] = [];
@@ -49,7 +51,7 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
     ]);
   }
   const t = results[results.length - 1]!.totals;
-  io.stdout(`${table(rows)}\n\n${count(t.matches, 'match', 'matches')}: ${count(t.components, 'component')} in ${count(t.artifacts, 'artifact')}, ${count(t.services, 'service')}${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
+  io.stdout(`${table(rows)}\n\n${count(t.matches, 'match', 'matches')}: ${count(t.components, 'component')} in ${count(t.artifacts, 'artifact')}, ${count(t.services, 'service')}${env ? ` deployed in ${env} now` : ''}${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
   return 0;
 }
 

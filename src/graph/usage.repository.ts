@@ -14,6 +14,9 @@ export interface UsageCursor { key: string; digest: string; sbom: string }
 
 const CANDIDATE_COLUMNS = `id, key, purl, type, name, version, qualifiers, version_key AS "versionKey"`;
 
+/** The hit's artifact runs now in the environment `$2`. Index: deployment_current_artifact_idx (partial, until IS NULL). */
+const DEPLOYED_IN = 'SELECT 1 FROM deployment d WHERE d.artifact_id = sa.artifact_id AND d.until IS NULL AND d.environment = $2';
+
 /**
  * The where-used statements, in one reviewed place; bench/usage.bench.ts runs EXPLAIN (ANALYZE,
  * BUFFERS) on these same strings. Indexes they rely on are named at each method.
@@ -29,6 +32,7 @@ export const USAGE_SQL = {
          FROM sbom_component sc
          LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
          WHERE sc.component_id = ANY($1::bigint[])
+           AND ($2::text IS NULL OR EXISTS (${DEPLOYED_IN}))
        )
        SELECT (SELECT count(DISTINCT component_id) FROM hits) AS components,
               (SELECT count(DISTINCT artifact_id) FROM hits) AS artifacts,
@@ -43,6 +47,7 @@ export const USAGE_SQL = {
        LEFT JOIN artifact a ON a.id = sa.artifact_id
        WHERE c.id = ANY($1::bigint[])
          AND ($2::text IS NULL OR (c.key, coalesce(a.digest, ''), sc.sbom_id::text) > ($2, $3, $4))
+         AND ($6::text IS NULL OR EXISTS (${DEPLOYED_IN.replace('$2', '$6')}))
        ORDER BY c.key, coalesce(a.digest, ''), sc.sbom_id::text
        LIMIT $5`,
   servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
@@ -86,21 +91,24 @@ export class UsageRepository {
     return rows;
   }
 
-  /** Index: sbom_component_component_idx (component_id, sbom_id), then primary keys. */
-  async totals(componentIds: string[]): Promise<{ components: number; artifacts: number; services: number; hits: number }> {
+  /** Index: sbom_component_component_idx (component_id, sbom_id), then primary keys. With `environment`, as page(). */
+  async totals(componentIds: string[], environment: string | null = null): Promise<{ components: number; artifacts: number; services: number; hits: number }> {
     const { rows } = await this.db.pool.query<{ components: string; artifacts: string; services: string; hits: string }>(
       USAGE_SQL.totals,
-      [componentIds],
+      [componentIds, environment],
     );
     const r = rows[0]!;
     return { components: Number(r.components), artifacts: Number(r.artifacts), services: Number(r.services), hits: Number(r.hits) };
   }
 
-  /** One page in (component key, artifact digest, sbom id) order; keyset paging keeps pages stable. */
-  async page(componentIds: string[], after: UsageCursor | undefined, limit: number): Promise<UsageHit[]> {
+  /**
+   * One page in (component key, artifact digest, sbom id) order; keyset paging keeps pages stable.
+   * With `environment`, only hits whose artifact runs there now.
+   */
+  async page(componentIds: string[], after: UsageCursor | undefined, limit: number, environment: string | null = null): Promise<UsageHit[]> {
     const { rows } = await this.db.pool.query<UsageHit>(
       USAGE_SQL.page,
-      [componentIds, after?.key ?? null, after?.digest ?? '', after?.sbom ?? '', limit],
+      [componentIds, after?.key ?? null, after?.digest ?? '', after?.sbom ?? '', limit, environment],
     );
     return rows;
   }

@@ -39,12 +39,12 @@ export const usageResultSchema = {
 } as const;
 
 export async function usageRoutes(app: FastifyInstance, opts: { service: UsageService }): Promise<void> {
-  app.get<{ Querystring: { purl?: string; name?: string; range?: string; limit?: number; cursor?: string } }>('/v1/components/usage', {
+  app.get<{ Querystring: { purl?: string; name?: string; range?: string; environment?: string; limit?: number; cursor?: string } }>('/v1/components/usage', {
     config: { scope: 'read' },
     schema: {
       tags: ['search'],
       summary: 'Where-used: which artifacts, services and environments use a component (version range optional)',
-      description: 'purl names a package (type/namespace/name; a version means that exact version; qualifiers narrow the match). range is a vers: range (https://github.com/package-url/purl-spec VERSION-RANGE-SPEC). name= searches by component name across ecosystems (fuzzy). Accept: text/csv gives CSV.',
+      description: 'purl names a package (type/namespace/name; a version means that exact version; qualifiers narrow the match). range is a vers: range (https://github.com/package-url/purl-spec VERSION-RANGE-SPEC). name= searches by component name across ecosystems (fuzzy). environment= keeps only artifacts deployed in that environment now (totals count those only). Accept: text/csv gives CSV.',
       security: [{ bearer: [] }],
       querystring: {
         type: 'object',
@@ -52,6 +52,7 @@ export async function usageRoutes(app: FastifyInstance, opts: { service: UsageSe
           purl: { type: 'string', maxLength: 2000 },
           name: { type: 'string', minLength: 1, maxLength: 500 },
           range: { type: 'string', maxLength: 2000 },
+          environment: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           cursor: { type: 'string', maxLength: 4000 },
         },
@@ -62,7 +63,7 @@ export async function usageRoutes(app: FastifyInstance, opts: { service: UsageSe
     },
   }, async (request, reply) => {
     const q = request.query;
-    const result = await opts.service.search({ purl: q.purl, name: q.name, range: q.range, limit: q.limit ?? 100, cursor: q.cursor });
+    const result = await opts.service.search({ purl: q.purl, name: q.name, range: q.range, environment: q.environment, limit: q.limit ?? 100, cursor: q.cursor });
     const accept = request.headers.accept ?? '';
     if (/text\/csv/.test(accept) && !/application\/json/.test(accept)) {
       if (result.nextCursor) reply.header('x-next-cursor', result.nextCursor);

@@ -6,7 +6,8 @@ import { canonicalizePurl, compareVersions, ecosystemOf, parseVers, versBounds, 
 import { AppError } from '../platform/errors.ts';
 import type { CandidateComponent, UsageCursor, UsageRepository } from '../graph/usage.repository.ts';
 
-export interface UsageQuery { purl?: string; name?: string; range?: string; limit: number; cursor?: string }
+/** `environment`: only artifacts deployed there now (a deployment recorded and not replaced). */
+export interface UsageQuery { purl?: string; name?: string; range?: string; environment?: string; limit: number; cursor?: string }
 
 export interface UsageMatch {
   component: string;
@@ -34,7 +35,7 @@ export class UsageQueryError extends AppError<'BAD_REQUEST' | 'INVALID_CURSOR' |
 
 /** A cursor is only valid for the query that issued it: it carries a fingerprint of that query. */
 function queryFingerprint(q: UsageQuery): string {
-  return createHash('sha256').update(JSON.stringify([q.purl ?? null, q.name ?? null, q.range ?? null])).digest('base64url').slice(0, 12);
+  return createHash('sha256').update(JSON.stringify([q.purl ?? null, q.name ?? null, q.range ?? null, q.environment ?? null])).digest('base64url').slice(0, 12);
 }
 
 function encodeCursor(c: UsageCursor, q: UsageQuery): string {
@@ -136,7 +137,8 @@ export class UsageService {
     }
     if (matched.length === 0) return { matches: [], totals: { components: 0, artifacts: 0, services: 0, matches: 0 }, unorderable: [] };
 
-    const [totals, hits] = await Promise.all([this.repo.totals(matched), this.repo.page(matched, after, q.limit + 1)]);
+    const environment = q.environment ?? null;
+    const [totals, hits] = await Promise.all([this.repo.totals(matched, environment), this.repo.page(matched, after, q.limit + 1, environment)]);
     const more = hits.length > q.limit;
     const page = more ? hits.slice(0, q.limit) : hits;
     const artifactIds = [...new Set(page.map((h) => h.artifactId).filter((x): x is string => x !== null))];

@@ -79,6 +79,12 @@ test('check: exit 0 on allow, 1 on deny, 2 when unavailable', async () => {
   assert.match(allow.out, /^ALLOWED/);
   assert.match(allow.out, /PASS\s+provenance/);
   assert.match(allow.out, /recorded deployment/);
+  // What the recorded deployment put in prod is what the incident question finds there.
+  const inProd = await run('usage', 'pkg:npm/fastify', '--env', 'prod');
+  assert.equal(inProd.code, 0, inProd.err);
+  assert.match(inProd.out, /prod\(cli-svc\)/);
+  assert.match(inProd.out, /\n1 match: 1 component in 1 artifact, 1 service deployed in prod now\n$/);
+  assert.match((await run('usage', 'pkg:npm/fastify', '--env', 'staging')).out, /^0 matches: 0 components in 0 artifacts, 0 services deployed in staging now\n$/m);
   const deny = await run('check', `sha256:${'e5'.repeat(32)}`, '--env', 'prod');
   assert.equal(deny.code, 1);
   assert.match(deny.out, /^DENIED/);

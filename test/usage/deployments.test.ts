@@ -52,6 +52,39 @@ test('CSV lists deployments as service@environment', async () => {
   assert.ok(row.endsWith(',decoy-a,decoy-a@prod;decoy-a@staging,'), row);
 });
 
+test('environment= keeps the artifacts running there now, with totals, paging and CSV to match', async () => {
+  const prod = await ok({ purl: `${L4J}/log4j-core`, environment: 'prod' });
+  assert.deepEqual(prod.matches.map((m) => m.artifact!.digest).sort(), [ART.decoyA, ART.decoyC].sort(), 'B was replaced in prod: not running there');
+  assert.deepEqual(prod.totals, { components: 2, artifacts: 2, services: 3, matches: 2 }, 'A is built for decoy-a, C for decoy-b and decoy-c');
+  const staging = await ok({ purl: `${L4J}/log4j-core`, environment: 'staging' });
+  assert.deepEqual(staging.matches.map((m) => m.artifact!.digest), [ART.decoyA]);
+  // A match still lists every environment its artifact runs in.
+  assert.deepEqual(staging.matches[0]!.deployments.map((d) => d.environment), ['prod', 'staging']);
+  assert.deepEqual((await ok({ purl: `${L4J}/log4j-core`, environment: 'nowhere' })).totals, { components: 0, artifacts: 0, services: 0, matches: 0 });
+  // With a range too: only versions in it, only where they run.
+  // (A has 2.14.1, B 2.15.0 and C 2.15.0-SNAPSHOT.)
+  const vulnerable = await ok({ purl: `${L4J}/log4j-core`, range: 'vers:maven/>=2.0-beta9|<2.14.2', environment: 'prod' });
+  assert.deepEqual(vulnerable.matches.map((m) => [m.component, m.artifact!.digest]), [[`${L4J}/log4j-core@2.14.1`, ART.decoyA]]);
+  assert.equal((await ok({ purl: `${L4J}/log4j-core`, range: 'vers:maven/>=2.15.0', environment: 'prod' })).totals.matches, 0, 'B has 2.15.0 but no longer runs in prod');
+
+  const page1 = await ok({ purl: `${L4J}/log4j-core`, environment: 'prod', limit: '1' });
+  assert.equal(page1.matches.length, 1);
+  assert.ok(page1.nextCursor);
+  const page2 = await ok({ purl: `${L4J}/log4j-core`, environment: 'prod', limit: '1', cursor: page1.nextCursor! });
+  assert.deepEqual([...page1.matches, ...page2.matches].map((m) => m.artifact!.digest), prod.matches.map((m) => m.artifact!.digest));
+  assert.equal(page2.nextCursor, undefined);
+  // The cursor belongs to the filtered query.
+  const other = await get({ purl: `${L4J}/log4j-core`, environment: 'staging', limit: '1', cursor: page1.nextCursor! });
+  assert.equal(other.statusCode, 400);
+  assert.equal(other.json().code, 'INVALID_CURSOR');
+
+  const csv = await get({ purl: `${L4J}/log4j-core`, environment: 'prod' }, { accept: 'text/csv' });
+  assert.equal(csv.body.trim().split('\n').length, 3, csv.body);
+  const bad = await get({ purl: `${L4J}/log4j-core`, environment: 'prod; drop' });
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.json().pointer, '/environment');
+});
+
 test('deployments of one slot decided out of order still read as one interval after another', async () => {
   const { recordDeployment } = await import('../../src/graph/deployment.repository.ts');
   const { withTransaction } = await import('../../src/platform/database.ts');
