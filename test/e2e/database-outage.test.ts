@@ -62,13 +62,22 @@ test('the embedded server killed under the service (the OOM killer): 503 while i
   const before = runningPostmaster(dataDir);
   assert.ok(before);
   process.kill(before.pid, 'SIGKILL');
+  // A backend that has not yet noticed its postmaster died may still answer one more decision;
+  // after that, 503 until the supervisor has a new server up. Nothing else, ever.
   let res = await decide();
-  for (let i = 0; i < 300 && res.statusCode !== 200; i++) {
-    assert.equal(res.statusCode, 503, res.body);
-    assert.equal(res.json().code, 'DATABASE_UNAVAILABLE');
-    await new Promise((r) => setTimeout(r, 100));
+  let unavailable = 0;
+  for (let i = 0; i < 1500; i++) {
+    assert.ok(res.statusCode === 200 || res.statusCode === 503, res.body);
+    if (res.statusCode === 503) {
+      assert.equal(res.json().code, 'DATABASE_UNAVAILABLE');
+      unavailable++;
+    }
+    const now = runningPostmaster(dataDir);
+    if (res.statusCode === 200 && now && now.pid !== before.pid) break;
+    await new Promise((r) => setTimeout(r, 20));
     res = await decide();
   }
+  assert.ok(unavailable > 0, 'decisions were refused while the server was down');
   assert.equal(res.statusCode, 200, res.body);
   assert.equal(res.json().allowed, true);
   const after = runningPostmaster(dataDir);
