@@ -15,7 +15,7 @@ import { TokenRepository } from './graph/token.repository.ts';
 import { AUDIT_LANES, AuditLog } from './audit/audit-log.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { tokenRoutes } from './http/tokens.routes.ts';
-import { sbomRoutes, sbomIngestResultSchema } from './http/sboms.routes.ts';
+import { sbomRoutes, sbomIngestResultSchema, sbomRecordSchema } from './http/sboms.routes.ts';
 import { SbomIngestService } from './ingest/sbom-ingest.service.ts';
 import { usageRoutes, usageResultSchema } from './http/usage.routes.ts';
 import { UsageService } from './search/usage.service.ts';
@@ -30,7 +30,7 @@ import { decisionRoutes, decisionResultSchema } from './http/decisions.routes.ts
 import { exceptionRoutes } from './http/exceptions.routes.ts';
 import { admissionRoutes } from './http/admission.routes.ts';
 import { adminRoutes } from './http/admin.routes.ts';
-import { attestationRoutes, attestationResultSchema, verifyRoutes } from './http/attestations.routes.ts';
+import { attestationRoutes, attestationRecordSchema, attestationResultSchema, verifyRoutes } from './http/attestations.routes.ts';
 import { artifactRoutes } from './http/artifacts.routes.ts';
 import { AttestationIngestService } from './ingest/attestation-ingest.service.ts';
 import { TrustStore } from './ingest/trust-store.ts';
@@ -170,15 +170,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   await app.register(tokenRoutes, { db, tokens, onRevoked: () => verifiedTokens.clear() });
   app.addSchema(sbomIngestResultSchema);
+  app.addSchema(sbomRecordSchema);
   const sbomIngest = new SbomIngestService(db, metrics, (d) => factsCache.invalidate(d));
-  await app.register(sbomRoutes, { service: sbomIngest, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });
+  await app.register(sbomRoutes, { service: sbomIngest, db, strictDefault: config.strictSbom, bodyLimit: config.bodyLimitBytes });
   app.addSchema(usageResultSchema);
   await app.register(usageRoutes, { service: new UsageService(new UsageRepository(db)) });
   app.addSchema(attestationResultSchema);
+  app.addSchema(attestationRecordSchema);
   const attestationIngest = new AttestationIngestService(db, trust, {
     strictSbom: config.strictSbom, metrics, log: app.log, onArtifacts: (d) => factsCache.invalidate(d),
   });
-  await app.register(attestationRoutes, { service: attestationIngest, trust, bodyLimit: config.bodyLimitBytes });
+  await app.register(attestationRoutes, { service: attestationIngest, trust, db, bodyLimit: config.bodyLimitBytes });
   await app.register(verifyRoutes, { trust });
   await app.register(artifactRoutes, { db });
   app.addSchema(decisionResultSchema);

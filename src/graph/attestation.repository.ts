@@ -21,6 +21,8 @@ export interface NewAttestation {
 export interface StoredAttestation {
   id: string;
   documentId: string;
+  /** sha256 of the document (bundle, envelope or JSON Lines) it was verified from. */
+  documentDigest: string;
   index: number;
   predicateType: string;
   predicateKind: string;
@@ -88,6 +90,10 @@ export class AttestationRepository {
     return this.query('a.document_id = $1', [documentId]);
   }
 
+  async findById(id: string): Promise<StoredAttestation | undefined> {
+    return (await this.query('a.id = $1', [id]))[0];
+  }
+
   async findByDocumentDigest(digest: string): Promise<StoredAttestation[]> {
     return this.query('a.document_id = (SELECT id FROM document WHERE digest = $1)', [digest]);
   }
@@ -104,8 +110,9 @@ export class AttestationRepository {
               (SELECT json_agg(json_build_object('name', coalesce(s.name, ''), 'digest', x.digest) ORDER BY x.digest)
                  FROM attestation_subject s JOIN artifact x ON x.id = s.artifact_id WHERE s.attestation_id = a.id) AS subjects,
               p.builder_id, p.build_type, p.source_repo, p.source_ref, p.source_commit, p.invocation_id, p.run_id, p.started_on, p.finished_on,
-              b.id AS sbom_id, b.component_count
+              b.id AS sbom_id, b.component_count, d.digest AS document_digest
        FROM attestation a
+       JOIN document d ON d.id = a.document_id
        LEFT JOIN provenance p ON p.attestation_id = a.id
        LEFT JOIN sbom b ON b.attestation_id = a.id
        WHERE ${where}
@@ -114,7 +121,7 @@ export class AttestationRepository {
     );
     return rows.map((r) => {
       const out: StoredAttestation = {
-        id: r.id, documentId: r.document_id, index: r.envelope_index, predicateType: r.predicate_type, predicateKind: r.predicate_kind,
+        id: r.id, documentId: r.document_id, documentDigest: r.document_digest, index: r.envelope_index, predicateType: r.predicate_type, predicateKind: r.predicate_kind,
         signer: clean({ kind: r.signer_kind, issuer: r.signer_issuer, identity: r.signer_identity, keyId: r.signer_key_id, keyName: r.signer_key_name, trustedRoot: r.trusted_root, github: r.signer_github }),
         subjects: r.subjects ?? [],
         verifiedAt: (r.verified_at as Date).toISOString(),

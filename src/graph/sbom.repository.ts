@@ -185,6 +185,17 @@ export class SbomRepository {
     return rows[0];
   }
 
+  /** The summary with every artifact the SBOM is bound to, when it was stored, and the attestation it came in (if any). */
+  async findRecord(id: string): Promise<(StoredSbomSummary & { artifacts: string[]; createdAt: Date; attestationId: string | null }) | undefined> {
+    const { rows } = await this.db.pool.query<StoredSbomSummary & { artifacts: string[]; createdAt: Date; attestationId: string | null }>(
+      `SELECT x.*, s.created_at AS "createdAt", s.attestation_id AS "attestationId",
+              ARRAY(SELECT a.digest FROM sbom_artifact sa JOIN artifact a ON a.id = sa.artifact_id WHERE sa.sbom_id = s.id ORDER BY a.digest) AS artifacts
+       FROM (${SUMMARY_SQL} WHERE s.id = $1) x JOIN sbom s ON s.id = x.id`,
+      [id],
+    );
+    return rows[0];
+  }
+
   /** Binds an already stored SBOM to more artifacts and a service (re-upload with new query parameters). */
   async bindExisting(client: pg.ClientBase, sbomId: string, artifactDigests: string[], service?: string, artifactName?: string): Promise<void> {
     const artifacts = await upsertArtifacts(client, artifactDigests, artifactName);

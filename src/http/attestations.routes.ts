@@ -3,7 +3,12 @@ import type { AttestationIngestService } from '../ingest/attestation-ingest.serv
 import type { TrustStore } from '../ingest/trust-store.ts';
 import { decodeBody } from '../ingest/body.ts';
 import { verifyBundle, verifyDsseEnvelope, VerifyError, type Expectation } from '../verify/index.ts';
-import { digestPattern, errorResponses, VERIFY_BODY_LIMIT } from './schemas.ts';
+import { digestPattern, errorResponses, idParams, VERIFY_BODY_LIMIT } from './schemas.ts';
+import type { Database } from '../platform/database.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { AttestationRepository } from '../graph/attestation.repository.ts';
+import { DocumentRepository } from '../graph/document.repository.ts';
+import { attestationMediaType, sendDocument } from './document-response.ts';
 
 const signerSchema = {
   type: 'object',
@@ -44,12 +49,25 @@ export const attestationResultSchema = {
   required: ['id', 'digest', 'predicateType', 'subjects', 'signer'],
 } as const;
 
+export const attestationRecordSchema = {
+  $id: 'AttestationRecord',
+  type: 'object',
+  properties: {
+    ...attestationProps,
+    digest: { type: 'string', pattern: digestPattern, description: 'sha256 of the document it was verified from' },
+    envelopeIndex: { type: 'integer', description: 'Its line in a JSON Lines document (0 otherwise)' },
+    predicateKind: { type: 'string' },
+    verifiedAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'digest', 'envelopeIndex', 'predicateType', 'predicateKind', 'subjects', 'signer', 'verifiedAt'],
+} as const;
+
 export const ATTESTATION_CONTENT_TYPES = [
   'application/vnd.dev.sigstore.bundle.v0.3+json', 'application/vnd.dev.sigstore.bundle+json', 'application/vnd.dsse.envelope.v1+json',
   'application/vnd.in-toto+jsonl', 'application/jsonl', 'application/x-ndjson', 'application/json', 'application/gzip',
 ];
 
-export async function attestationRoutes(app: FastifyInstance, opts: { service: AttestationIngestService; trust: TrustStore; bodyLimit: number }): Promise<void> {
+export async function attestationRoutes(app: FastifyInstance, opts: { service: AttestationIngestService; trust: TrustStore; db: Database; bodyLimit: number }): Promise<void> {
   // Signed payloads are verified over the exact bytes received: never parse-and-reserialise first.
   app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -69,6 +87,48 @@ export async function attestationRoutes(app: FastifyInstance, opts: { service: A
     const bytes = decodeBody((request.body as Buffer | undefined) ?? Buffer.alloc(0), request.headers['content-encoding'], opts.bodyLimit);
     const r = await opts.service.ingest({ bytes, service: request.query.service, actor: request.principal?.name });
     return reply.code(r.created ? 201 : 200).send(r.body);
+  });
+
+  const attestations = new AttestationRepository(opts.db);
+  const documents = new DocumentRepository(opts.db);
+  const find = async (id: string) => {
+    const a = await attestations.findById(id);
+    if (!a) throw new NotFoundError(`No attestation ${id} is stored.`);
+    return a;
+  };
+
+  app.get<{ Params: { id: string } }>('/v1/attestations/:id', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['search'],
+      summary: 'A stored (verified) attestation: predicate type, subjects, signer, transparency log entry, provenance',
+      security: [{ bearer: [] }],
+      params: idParams,
+      response: { 200: { $ref: 'AttestationRecord#' }, ...errorResponses(404) },
+    },
+  }, async (request) => {
+    const a = await find(request.params.id);
+    return {
+      id: a.id, digest: a.documentDigest, envelopeIndex: a.index, predicateType: a.predicateType, predicateKind: a.predicateKind,
+      subjects: a.subjects, signer: a.signer, tlog: a.tlog, tsaTime: a.tsaTime, provenance: a.provenance, sbom: a.sbom, verifiedAt: a.verifiedAt,
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/attestations/:id/document', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['search'],
+      summary: 'The document the attestation was verified from, byte for byte (a Sigstore bundle, DSSE envelope or .intoto.jsonl): verify it again anywhere, e.g. with cosign verify-blob-attestation or slsa-verifier. Repr-Digest carries its SHA-256.',
+      security: [{ bearer: [] }],
+      params: idParams,
+      produces: ['application/vnd.dev.sigstore.bundle.v0.3+json', 'application/vnd.dsse.envelope.v1+json', 'application/vnd.in-toto+jsonl', 'application/json'],
+      response: { 200: { description: 'The document bytes', type: 'string', format: 'binary' }, ...errorResponses(404) },
+    },
+  }, async (request, reply) => {
+    const a = await find(request.params.id);
+    const doc = await documents.byId(a.documentId);
+    if (!doc) throw new NotFoundError(`The document of attestation ${a.id} is not stored.`);
+    return sendDocument(reply, doc, attestationMediaType(doc.content));
   });
 }
 

@@ -3,7 +3,12 @@ import type { SbomIngestService } from '../ingest/sbom-ingest.service.ts';
 import { BodyError, parseDigest } from '../ingest/body.ts';
 import { SpooledBody } from '../ingest/body-spool.ts';
 import type { Readable } from 'node:stream';
-import { digestPattern, errorResponses } from './schemas.ts';
+import { digestPattern, errorResponses, idParams } from './schemas.ts';
+import type { Database } from '../platform/database.ts';
+import { NotFoundError } from '../platform/errors.ts';
+import { SbomRepository } from '../graph/sbom.repository.ts';
+import { DocumentRepository } from '../graph/document.repository.ts';
+import { attestationMediaType, sbomMediaType, sendDocument } from './document-response.ts';
 
 const findingSchema = {
   type: 'object',
@@ -16,7 +21,7 @@ export const SBOM_CONTENT_TYPES = [
   'application/json', 'application/xml', 'text/xml', 'text/plain', 'application/gzip',
 ];
 
-export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomIngestService; strictDefault: boolean; bodyLimit: number }): Promise<void> {
+export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomIngestService; db: Database; strictDefault: boolean; bodyLimit: number }): Promise<void> {
   // SBOMs are stored byte-exact and hashed, so this route takes the raw body whatever its type,
   // as a stream: the handler spools it (SpooledBody) instead of buffering up to 50 MB.
   app.removeAllContentTypeParsers();
@@ -73,6 +78,52 @@ export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomInge
     }
     return reply.code(result.created ? 201 : 200).send(result.body);
   });
+
+  const sboms = new SbomRepository(opts.db);
+  const documents = new DocumentRepository(opts.db);
+  const find = async (id: string) => {
+    const r = await sboms.findRecord(id);
+    if (!r) throw new NotFoundError(`No SBOM ${id} is stored.`);
+    return r;
+  };
+
+  app.get<{ Params: { id: string } }>('/v1/sboms/:id', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['search'],
+      summary: 'A stored SBOM: format, subject, component count, validation warnings, the artifacts it is bound to',
+      security: [{ bearer: [] }],
+      params: idParams,
+      response: { 200: { $ref: 'SbomRecord#' }, ...errorResponses(404) },
+    },
+  }, async (request) => {
+    const r = await find(request.params.id);
+    const subject: Record<string, string> = {};
+    if (r.subjectDigest) subject.digest = r.subjectDigest;
+    if (r.subjectName) subject.name = r.subjectName;
+    if (r.subjectPurl) subject.purl = r.subjectPurl;
+    return {
+      id: r.id, digest: r.digest, format: r.format, specVersion: r.specVersion, subject, componentCount: r.componentCount, warnings: r.findings,
+      encoding: r.encoding, artifacts: r.artifacts, attestationId: r.attestationId, createdAt: r.createdAt.toISOString(),
+    };
+  });
+
+  app.get<{ Params: { id: string } }>('/v1/sboms/:id/document', {
+    config: { scope: 'read' },
+    schema: {
+      tags: ['search'],
+      summary: 'The SBOM document exactly as uploaded (decompressed if it was sent gzipped), for other tools; Repr-Digest carries its SHA-256. An SBOM that arrived inside an attestation answers that attestation\'s document, the signed evidence it was read from.',
+      security: [{ bearer: [] }],
+      params: idParams,
+      produces: ['application/vnd.cyclonedx+json', 'application/vnd.cyclonedx+xml', 'application/spdx+json', 'text/spdx', 'application/vnd.dev.sigstore.bundle.v0.3+json'],
+      response: { 200: { description: 'The document bytes', type: 'string', format: 'binary' }, ...errorResponses(404) },
+    },
+  }, async (request, reply) => {
+    const r = await find(request.params.id);
+    const doc = await documents.byId(r.documentId);
+    if (!doc) throw new NotFoundError(`The document of SBOM ${r.id} is not stored.`);
+    return sendDocument(reply, doc, r.attestationId ? attestationMediaType(doc.content) : sbomMediaType(r.format, r.encoding));
+  });
 }
 
 export const sbomIngestResultSchema = {
@@ -88,4 +139,17 @@ export const sbomIngestResultSchema = {
     warnings: { type: 'array', items: findingSchema },
   },
   required: ['id', 'digest', 'format', 'specVersion', 'subject', 'componentCount', 'warnings'],
+} as const;
+
+export const sbomRecordSchema = {
+  $id: 'SbomRecord',
+  type: 'object',
+  properties: {
+    ...sbomIngestResultSchema.properties,
+    encoding: { type: 'string', enum: ['json', 'xml', 'tag-value'] },
+    artifacts: { type: 'array', items: { type: 'string', pattern: digestPattern }, description: 'Every artifact the SBOM is bound to' },
+    attestationId: { type: ['string', 'null'], description: 'The attestation it arrived in (an SBOM predicate), else null' },
+    createdAt: { type: 'string', format: 'date-time' },
+  },
+  required: ['id', 'digest', 'format', 'specVersion', 'subject', 'componentCount', 'warnings', 'encoding', 'artifacts', 'attestationId', 'createdAt'],
 } as const;

@@ -89,6 +89,13 @@ test('a CycloneDX SBOM predicate goes through SBOM ingest and is bound to the su
   const view = (await t.app.inject({ method: 'GET', url: `/v1/artifacts/${SUBJECT}`, headers: t.auth() })).json();
   assert.equal(view.sboms.length, 1);
   assert.equal(view.sboms[0].attestationId, res.json().id);
+  // Its document is the signed envelope it arrived in: the evidence, not a re-serialised predicate.
+  const record = (await t.app.inject({ method: 'GET', url: `/v1/sboms/${res.json().sbom.id}`, headers: t.auth() })).json();
+  assert.equal(record.attestationId, res.json().id);
+  const doc = await t.app.inject({ method: 'GET', url: `/v1/sboms/${res.json().sbom.id}/document`, headers: t.auth() });
+  assert.equal(doc.statusCode, 200);
+  assert.match(String(doc.headers['content-type']), /^application\/vnd\.dsse\.envelope\.v1\+json/);
+  assert.equal(doc.headers.etag, `"${res.json().digest}"`);
   const comp = bom.components.find((c: { purl?: string }) => c.purl);
   if (comp) {
     const usage = (await t.app.inject({ method: 'GET', url: `/v1/components/usage?purl=${encodeURIComponent(comp.purl)}`, headers: t.auth() })).json();
