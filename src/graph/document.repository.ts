@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Database } from '../platform/database.ts';
 
-export interface StoredDocument { digest: string; mediaType: string | null; sizeBytes: number; content: Buffer }
+export interface StoredDocument { digest: string; content: Buffer }
 
 export class DocumentRepository {
   constructor(private readonly db: Database) {}
@@ -12,9 +12,8 @@ export class DocumentRepository {
    */
   async byId(documentId: string): Promise<StoredDocument | undefined> {
     // `binary` is the driver's (pg/lib/query.js), missing from its type declarations.
-    const query = { text: 'SELECT digest, media_type, size_bytes, content FROM document WHERE id = $1', values: [documentId], binary: true } as pg.QueryConfig;
-    const { rows } = await this.db.pool.query<{ digest: string; media_type: string | null; size_bytes: number; content: Buffer }>(query);
-    const r = rows[0];
-    return r && { digest: r.digest, mediaType: r.media_type, sizeBytes: r.size_bytes, content: r.content };
+    const query = { text: 'SELECT digest, content FROM document WHERE id = $1', values: [documentId], binary: true } as pg.QueryConfig;
+    const { rows } = await this.db.pool.query<StoredDocument>(query);
+    return rows[0];
   }
 }
