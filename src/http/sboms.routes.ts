@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { SbomIngestService } from '../ingest/sbom-ingest.service.ts';
+import { toResponse, type SbomIngestService } from '../ingest/sbom-ingest.service.ts';
 import { BodyError, parseDigest } from '../ingest/body.ts';
 import { SpooledBody } from '../ingest/body-spool.ts';
 import type { Readable } from 'node:stream';
@@ -98,14 +98,7 @@ export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomInge
     },
   }, async (request) => {
     const r = await find(request.params.id);
-    const subject: Record<string, string> = {};
-    if (r.subjectDigest) subject.digest = r.subjectDigest;
-    if (r.subjectName) subject.name = r.subjectName;
-    if (r.subjectPurl) subject.purl = r.subjectPurl;
-    return {
-      id: r.id, digest: r.digest, format: r.format, specVersion: r.specVersion, subject, componentCount: r.componentCount, warnings: r.findings,
-      encoding: r.encoding, artifacts: r.artifacts, attestationId: r.attestationId, createdAt: r.createdAt.toISOString(),
-    };
+    return { ...toResponse(r), encoding: r.encoding, artifacts: r.artifacts, attestationId: r.attestationId, createdAt: r.createdAt.toISOString() };
   });
 
   app.get<{ Params: { id: string } }>('/v1/sboms/:id/document', {

@@ -37,7 +37,8 @@ export interface SbomIngestResponse {
 
 export class SbomRejected extends AppError<'SBOM_SCHEMA_INVALID'> {}
 
-function toResponse(s: Omit<StoredSbomSummary, 'documentId' | 'encoding' | 'subjectVersion'>): SbomIngestResponse {
+/** The ingest answer for a stored SBOM (also the core of GET /v1/sboms/{id}). */
+export function toResponse(s: Omit<StoredSbomSummary, 'documentId' | 'encoding' | 'subjectVersion'>): SbomIngestResponse {
   const subject: SbomIngestResponse['subject'] = {};
   if (s.subjectDigest) subject.digest = s.subjectDigest;
   if (s.subjectName) subject.name = s.subjectName;
