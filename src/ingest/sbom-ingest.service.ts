@@ -152,8 +152,8 @@ export class SbomIngestService {
         };
         // An in-memory body's document row is sent before the body is read: PostgreSQL compresses
         // and stores it (about 100 ms for 4 MB) while this process parses, on the other core.
-        // Nothing else is sent on this connection until the parse is done, and a document that
-        // turns out unusable rolls back with the transaction.
+        // Component rows the parse flushes meanwhile queue behind it on this connection, and a
+        // document that turns out unusable rolls back with the transaction.
         const early = body.inMemory ? settled(this.repo.insertDocument(client, body.digest, 'sbom', req.contentType, await body.buffer())) : undefined;
         const { header, schemaFindings } = await readSbom(body, assembler, { contentType: req.contentType, flush });
         throwIfStrict(req.strict, header, schemaFindings);
