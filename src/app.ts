@@ -92,13 +92,35 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const factsCache = new FactsCache((d, scope) => facts.load(d, scope));
   const exceptionsCache = new ExceptionsCache(new ExceptionRepository({ pool: decisionPool }));
   const verifiedTokens = new VerifiedTokens();
-  // Set once the reload below exists; a notice that arrives before then has nothing to reload.
-  let configWatch: ConfigWatch | undefined;
+  /** Policies and trust: both validated before either is swapped in; throws the first problem. */
+  const applyConfig = () => {
+    const nextTrust = trust.prepare();
+    const set = policies.prepare();
+    trust.swap(nextTrust);
+    policies.swap(set);
+    factsCache.clear();
+    exceptionsCache.invalidate();
+    app.log.info({ policies: set.policies.map((p) => ({ name: p.name, digest: p.digest })) }, 'reloaded policies');
+    return {
+      policies: set.policies.map((p) => ({ name: p.name, digest: p.digest, file: p.file, environments: p.environments, mode: p.mode })),
+      trust: { roots: nextTrust.roots, keys: nextTrust.keys },
+    };
+  };
+  metrics.watchPolicies(() => policies.set.policies);
+  // The TLS files have a watch of their own (TlsCertificate), so a half-rotated certificate never
+  // holds back a policy change, nor a policy typo a renewed certificate.
+  const configWatch = new ConfigWatch([policies, trust], applyConfig, {
+    applied: (trigger) => metrics.configReloads.inc({ trigger, result: 'applied' }),
+    refused: (trigger, err) => {
+      metrics.configReloads.inc({ trigger, result: 'refused' });
+      app.log.error({ err, trigger }, 'the changed policy or trust files are invalid and were not loaded; the previous ones stay in force');
+    },
+  });
   const changeFeed = opts.openapiOnly ? undefined : new ChangeFeed(db.url, {
     onArtifacts: (digests) => factsCache.invalidate(digests),
     onExceptions: () => exceptionsCache.invalidate(),
     onTokens: () => verifiedTokens.clear(),
-    onReload: () => configWatch?.check('notice'),
+    onReload: () => configWatch.check('notice'),
     onState: (up) => { factsCache.setTrusted(up); exceptionsCache.setTrusted(up); verifiedTokens.clear(); },
   }, warn);
   const tokens = new TokenRepository(db);
@@ -208,50 +230,20 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     app.addHook('onClose', async () => stop());
   }
 
-  /** Validates everything first, so a bad file changes nothing; throws the first problem. */
-  const applyConfig = (withTls: boolean) => {
-    const nextTrust = trust.prepare();
-    const set = policies.prepare();
-    const nextTls = withTls ? certificate?.prepare() : undefined;
-    trust.swap(nextTrust);
-    policies.swap(set);
-    if (nextTls) certificate!.swap(nextTls);
-    factsCache.clear();
-    exceptionsCache.invalidate();
-    app.log.info({ policies: set.policies.map((p) => ({ name: p.name, digest: p.digest })) }, 'reloaded policies');
-    return {
-      policies: set.policies.map((p) => ({ name: p.name, digest: p.digest, file: p.file, environments: p.environments, mode: p.mode })),
-      trust: { roots: nextTrust.roots, keys: nextTrust.keys },
-      ...(certificate ? { tls: certificate.summary } : {}),
-    };
-  };
-  metrics.watchPolicies(() => policies.set.policies);
-  // The TLS files have a watch of their own (TlsCertificate), so a half-rotated certificate never
-  // holds back a policy change, nor a policy typo a renewed certificate.
-  configWatch = new ConfigWatch([policies, trust], () => { applyConfig(false); }, {
-    applied: (trigger) => metrics.configReloads.inc({ trigger, result: 'applied' }),
-    refused: (trigger, err) => {
-      metrics.configReloads.inc({ trigger, result: 'refused' });
-      app.log.error({ err, trigger }, 'the changed policy or trust files are invalid and were not loaded; the previous ones stay in force');
-    },
-  });
   if (config.configWatchMs > 0 && !opts.openapiOnly) {
     const stop = configWatch.watch(config.configWatchMs);
     app.addHook('onClose', async () => stop());
   }
   const reload = async (trigger: 'api' | 'signal' = 'api') => {
-    let applied: ReturnType<typeof applyConfig>;
-    try {
-      applied = applyConfig(true);
-    } catch (err) {
-      metrics.configReloads.inc({ trigger, result: 'refused' });
-      throw err;
-    }
-    metrics.configReloads.inc({ trigger, result: 'applied' });
+    // Everything is validated before anything is swapped in, so a bad file changes nothing: the
+    // certificate first (its refusal is reported by its own events), then policies and trust.
+    const nextTls = certificate?.prepare();
+    const applied = configWatch.force(trigger, applyConfig);
+    if (nextTls) certificate!.swap(nextTls);
     // Every other replica checks its own files now rather than at its next check. A reload that
     // could not tell them still applied here; the answer says which.
     const replicasNotified = await notifyReload(db.pool).then(() => true, () => false);
-    return { ...applied, replicasNotified };
+    return { ...applied, ...(certificate ? { tls: certificate.summary } : {}), replicasNotified };
   };
   app.decorate('reload', reload);
   await app.register(adminRoutes, { reload });

@@ -35,15 +35,30 @@ export class ConfigWatch {
     const key = states.map((s) => s.digest).join('\n');
     if (key === this.#refused) return 'unchanged';
     try {
-      this.apply();
-    } catch (err) {
-      this.#refused = key;
-      this.events.refused(trigger, err);
+      this.force(trigger, this.apply);
+    } catch {
       return 'refused';
+    }
+    return 'applied';
+  }
+
+  /**
+   * Applies the files as they are now, changed or not (a reload an operator asked for), reporting
+   * it as a check would and throwing what `apply` throws. A refusal is remembered like a check's,
+   * so the timer does not report the same files a second time.
+   */
+  force<T>(trigger: ReloadTrigger, apply: () => T): T {
+    let result: T;
+    try {
+      result = apply();
+    } catch (err) {
+      this.#refused = this.sources.map((s) => s.onDisk().digest).join('\n');
+      this.events.refused(trigger, err);
+      throw err;
     }
     this.#refused = undefined;
     this.events.applied(trigger);
-    return 'applied';
+    return result;
   }
 
   /** Checks every `intervalMs` until the returned function is called. */

@@ -98,6 +98,20 @@ test('a reload through the API on one replica makes the others check their own f
   assert.equal(await metric(b, /^attestant_config_reloads_total\{trigger="notice",result="applied"\}/), 1);
 });
 
+test('a change refused through the API is not refused (and reported) again by the timer', async () => {
+  const files = policyDir({ name: 'production', mode: 'enforce' });
+  const app = await replica(files.dir, 20);
+  files.write('policy-0.yaml', 'apiVersion: attestant.dev/v1\nkind: Policy\nmetadata: { name: production }\nspec: [\n');
+  const res = await app.inject({ method: 'POST', url: '/v1/admin/reload', headers: auth });
+  assert.equal(res.statusCode, 422, res.body);
+  assert.equal(res.json().code, 'POLICY_INVALID');
+  assert.equal(await metric(app, /^attestant_config_reloads_total\{trigger="api",result="refused"\}/), 1);
+  // Many checks run meanwhile.
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await metric(app, /^attestant_config_reloads_total\{trigger="watch",result="refused"\}/), 0);
+  assert.equal((await policyOf(app)).mode, 'enforce', 'the previous policy still decides');
+});
+
 test('ATTESTANT_CONFIG_WATCH_SECONDS: 10 s by default, 0 turns the watch off', () => {
   assert.equal(loadConfig({}).configWatchMs, 10_000);
   assert.equal(loadConfig({ ATTESTANT_CONFIG_WATCH_SECONDS: '0' }).configWatchMs, 0);
