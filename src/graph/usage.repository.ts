@@ -14,8 +14,8 @@ export interface UsageCursor { key: string; digest: string; sbom: string }
 
 const CANDIDATE_COLUMNS = `id, key, purl, type, name, version, qualifiers, version_key AS "versionKey"`;
 
-/** The hit's artifact runs now in the environment `$2`. Index: deployment_current_artifact_idx (partial, until IS NULL). */
-const DEPLOYED_IN = 'SELECT 1 FROM deployment d WHERE d.artifact_id = sa.artifact_id AND d.until IS NULL AND d.environment = $2';
+/** The hit's artifact runs now in the environment parameter `param`. Index: deployment_current_artifact_idx (partial, until IS NULL). */
+const deployedIn = (param: string) => `SELECT 1 FROM deployment d WHERE d.artifact_id = sa.artifact_id AND d.until IS NULL AND d.environment = ${param}`;
 
 /**
  * The where-used statements, in one reviewed place; bench/usage.bench.ts runs EXPLAIN (ANALYZE,
@@ -32,7 +32,7 @@ export const USAGE_SQL = {
          FROM sbom_component sc
          LEFT JOIN sbom_artifact sa ON sa.sbom_id = sc.sbom_id
          WHERE sc.component_id = ANY($1::bigint[])
-           AND ($2::text IS NULL OR EXISTS (${DEPLOYED_IN}))
+           AND ($2::text IS NULL OR EXISTS (${deployedIn('$2')}))
        )
        SELECT (SELECT count(DISTINCT component_id) FROM hits) AS components,
               (SELECT count(DISTINCT artifact_id) FROM hits) AS artifacts,
@@ -47,7 +47,7 @@ export const USAGE_SQL = {
        LEFT JOIN artifact a ON a.id = sa.artifact_id
        WHERE c.id = ANY($1::bigint[])
          AND ($2::text IS NULL OR (c.key, coalesce(a.digest, ''), sc.sbom_id::text) > ($2, $3, $4))
-         AND ($6::text IS NULL OR EXISTS (${DEPLOYED_IN.replace('$2', '$6')}))
+         AND ($6::text IS NULL OR EXISTS (${deployedIn('$6')}))
        ORDER BY c.key, coalesce(a.digest, ''), sc.sbom_id::text
        LIMIT $5`,
   servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
