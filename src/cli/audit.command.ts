@@ -5,6 +5,7 @@ import { loadConfig } from '../config/index.ts';
 import { openDatabase } from '../platform/database.ts';
 import { ChainVerifier, checkReasons, GENESIS_HASH, reasonsDigestOf, type ChainCheck } from '../audit/chain.ts';
 import { parseArgs, str, UsageError } from './args.ts';
+import { count } from './table.ts';
 import type { Io } from './main.ts';
 
 /**
@@ -75,7 +76,7 @@ export async function runAudit(argv: string[], io: Io): Promise<number> {
     const r = await verifyAuditChain(db.pool, undefined, from);
     if (r.ok) {
       const scope = from ? ` after seq ${from.seq}` : '';
-      io.stdout(`audit chain intact${scope}: ${r.count} event${r.count === 1 ? '' : 's'}, head ${r.head}\n`);
+      io.stdout(`audit chain intact${scope}: ${count(r.count, 'event')}, head ${r.head}\n`);
       // Kept by whoever runs this regularly: the next run starts there instead of at the beginning.
       io.stdout(`checkpoint ${r.headSeq}:${r.head}\n`);
       return 0;

@@ -3,7 +3,7 @@
 // it and keep the previous policies, which is safe but silent to whoever merged it).
 import { loadPolicies, PolicyError } from '../policy/index.ts';
 import { parseArgs, UsageError } from './args.ts';
-import { table } from './table.ts';
+import { count, table } from './table.ts';
 import type { Io } from './main.ts';
 
 const USAGE = 'usage: attestant policy validate [DIR] [--json]   (DIR: default ATTESTANT_POLICY_DIR, else ./policies)';
@@ -23,7 +23,7 @@ export function runPolicy(argv: string[], io: Io, env: Record<string, string | u
     else {
       io.stderr(`${err.message}\n`);
       const files = new Set(err.issues.map((i) => i.file).filter(Boolean));
-      io.stderr(`${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}${files.size ? ` in ${files.size} file${files.size === 1 ? '' : 's'}` : ''}: a server would refuse this directory\n`);
+      io.stderr(`${count(err.issues.length, 'problem')}${files.size ? ` in ${count(files.size, 'file')}` : ''}: a server would refuse this directory\n`);
     }
     return 1;
   }
@@ -36,7 +36,7 @@ export function runPolicy(argv: string[], io: Io, env: Record<string, string | u
   }
   if (!json) {
     io.stdout(`${table([['FILE', 'POLICY', 'ENVIRONMENTS', 'MODE', 'DIGEST'], ...policies.map((p) => [p.file, p.name, p.environments.join(','), p.mode, p.digest])])}\n`);
-    io.stdout(`${policies.length} polic${policies.length === 1 ? 'y' : 'ies'} valid\n`);
+    io.stdout(`${count(policies.length, 'policy', 'policies')} valid\n`);
   }
   return 0;
 }

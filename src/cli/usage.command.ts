@@ -2,7 +2,7 @@ import { parseArgs, str, UsageError } from './args.ts';
 import { describeProblem, type ApiClient } from './client.ts';
 import type { Io } from './main.ts';
 import type { UsageResult } from '../search/usage.service.ts';
-import { table } from './table.ts';
+import { count, table } from './table.ts';
 
 export async function runUsage(argv: string[], client: ApiClient, io: Io): Promise<number> {
   const args = parseArgs(argv, ['json', 'csv', 'name', 'all']);
@@ -53,8 +53,4 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
   const t = results[results.length - 1]!.totals;
   io.stdout(`${table(rows)}\n\n${count(t.matches, 'match', 'matches')}: ${count(t.components, 'component')} in ${count(t.artifacts, 'artifact')}, ${count(t.services, 'service')}${env ? ` deployed in ${env} now` : ''}${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
   return 0;
-}
-
-function count(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
