@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AttestationIngestService } from '../ingest/attestation-ingest.service.ts';
+import { attestationJson, type AttestationIngestService } from '../ingest/attestation-ingest.service.ts';
 import type { TrustStore } from '../ingest/trust-store.ts';
 import { decodeBody } from '../ingest/body.ts';
 import { verifyBundle, verifyDsseEnvelope, VerifyError, type Expectation } from '../verify/index.ts';
@@ -8,7 +8,7 @@ import type { Database } from '../platform/database.ts';
 import { NotFoundError } from '../platform/errors.ts';
 import { AttestationRepository } from '../graph/attestation.repository.ts';
 import { DocumentRepository } from '../graph/document.repository.ts';
-import { attestationMediaType, sendDocument } from './document-response.ts';
+import { attestationMediaType, sendStoredDocument } from './document-response.ts';
 
 const signerSchema = {
   type: 'object',
@@ -108,10 +108,7 @@ export async function attestationRoutes(app: FastifyInstance, opts: { service: A
     },
   }, async (request) => {
     const a = await find(request.params.id);
-    return {
-      id: a.id, digest: a.documentDigest, envelopeIndex: a.index, predicateType: a.predicateType, predicateKind: a.predicateKind,
-      subjects: a.subjects, signer: a.signer, tlog: a.tlog, tsaTime: a.tsaTime, provenance: a.provenance, sbom: a.sbom, verifiedAt: a.verifiedAt,
-    };
+    return { ...attestationJson(a), digest: a.documentDigest, envelopeIndex: a.index, predicateKind: a.predicateKind, verifiedAt: a.verifiedAt };
   });
 
   app.get<{ Params: { id: string } }>('/v1/attestations/:id/document', {
@@ -126,9 +123,7 @@ export async function attestationRoutes(app: FastifyInstance, opts: { service: A
     },
   }, async (request, reply) => {
     const a = await find(request.params.id);
-    const doc = await documents.byId(a.documentId);
-    if (!doc) throw new NotFoundError(`The document of attestation ${a.id} is not stored.`);
-    return sendDocument(reply, doc, attestationMediaType(doc.content));
+    return sendStoredDocument(reply, documents, a.documentId, `attestation ${a.id}`, attestationMediaType);
   });
 }
 

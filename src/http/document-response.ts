@@ -2,7 +2,8 @@
 // whose SHA-256 is the document digest we recorded, and for attestations the bundle that a Sigstore
 // client (cosign, sigstore-js, slsa-verifier) verifies offline.
 import type { FastifyReply } from 'fastify';
-import type { StoredDocument } from '../graph/document.repository.ts';
+import type { DocumentRepository, StoredDocument } from '../graph/document.repository.ts';
+import { NotFoundError } from '../platform/errors.ts';
 
 const SBOM_MEDIA_TYPES: Readonly<Record<string, string>> = {
   'cyclonedx/json': 'application/vnd.cyclonedx+json',
@@ -35,7 +36,7 @@ export function attestationMediaType(bytes: Buffer): string {
   return 'application/json';
 }
 
-export function sendDocument(reply: FastifyReply, doc: StoredDocument, mediaType: string): FastifyReply {
+function sendDocument(reply: FastifyReply, doc: StoredDocument, mediaType: string): FastifyReply {
   const hex = doc.digest.replace(/^sha256:/, '');
   return reply
     .type(mediaType)
@@ -45,4 +46,11 @@ export function sendDocument(reply: FastifyReply, doc: StoredDocument, mediaType
     // Stored documents never change: the same id always answers the same bytes.
     .header('cache-control', 'private, max-age=31536000, immutable')
     .send(doc.content);
+}
+
+/** Sends the stored document `documentId` of `owner` (for the 404's message), typed by its content. */
+export async function sendStoredDocument(reply: FastifyReply, documents: DocumentRepository, documentId: string, owner: string, mediaType: (content: Buffer) => string): Promise<FastifyReply> {
+  const doc = await documents.byId(documentId);
+  if (!doc) throw new NotFoundError(`The document of ${owner} is not stored.`);
+  return sendDocument(reply, doc, mediaType(doc.content));
 }

@@ -8,7 +8,7 @@ import type { Database } from '../platform/database.ts';
 import { NotFoundError } from '../platform/errors.ts';
 import { SbomRepository } from '../graph/sbom.repository.ts';
 import { DocumentRepository } from '../graph/document.repository.ts';
-import { attestationMediaType, sbomMediaType, sendDocument } from './document-response.ts';
+import { attestationMediaType, sbomMediaType, sendStoredDocument } from './document-response.ts';
 
 const findingSchema = {
   type: 'object',
@@ -113,9 +113,7 @@ export async function sbomRoutes(app: FastifyInstance, opts: { service: SbomInge
     },
   }, async (request, reply) => {
     const r = await find(request.params.id);
-    const doc = await documents.byId(r.documentId);
-    if (!doc) throw new NotFoundError(`The document of SBOM ${r.id} is not stored.`);
-    return sendDocument(reply, doc, r.attestationId ? attestationMediaType(doc.content) : sbomMediaType(r.format, r.encoding));
+    return sendStoredDocument(reply, documents, r.documentId, `SBOM ${r.id}`, r.attestationId ? attestationMediaType : () => sbomMediaType(r.format, r.encoding));
   });
 }
 

@@ -66,18 +66,20 @@ interface Processed {
   predicateType: string;
 }
 
+/** One stored attestation as the API shows it (the ingest answer, and GET /v1/attestations/{id}). */
+export function attestationJson(a: StoredAttestation): Omit<AttestationResponse, 'attestations' | 'digest'> {
+  const r: Omit<AttestationResponse, 'attestations' | 'digest'> = { id: a.id, predicateType: a.predicateType, subjects: a.subjects, signer: a.signer };
+  if (a.tlog) r.tlog = a.tlog;
+  if (a.tsaTime) r.tsaTime = a.tsaTime;
+  if (a.provenance) r.provenance = a.provenance;
+  if (a.sbom) r.sbom = a.sbom;
+  return r;
+}
+
 function toResponse(digest: string, stored: StoredAttestation[]): AttestationResponse {
-  const one = (a: StoredAttestation) => {
-    const r: Omit<AttestationResponse, 'attestations' | 'digest'> = { id: a.id, predicateType: a.predicateType, subjects: a.subjects, signer: a.signer };
-    if (a.tlog) r.tlog = a.tlog;
-    if (a.tsaTime) r.tsaTime = a.tsaTime;
-    if (a.provenance) r.provenance = a.provenance;
-    if (a.sbom) r.sbom = a.sbom;
-    return r;
-  };
   const first = stored[0]!;
-  const res: AttestationResponse = { ...one(first), digest };
-  if (stored.length > 1) res.attestations = stored.map(one);
+  const res: AttestationResponse = { ...attestationJson(first), digest };
+  if (stored.length > 1) res.attestations = stored.map(attestationJson);
   return res;
 }
 
