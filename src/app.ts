@@ -107,8 +107,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     };
   };
   metrics.watchPolicies(() => policies.set.policies);
-  // The TLS files have a watch of their own (TlsCertificate), so a half-rotated certificate never
-  // holds back a policy change, nor a policy typo a renewed certificate.
   const configWatch = new ConfigWatch([policies, trust], applyConfig, {
     applied: (trigger) => metrics.configReloads.inc({ trigger, result: 'applied' }),
     refused: (trigger, err) => {
@@ -219,25 +217,33 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         metrics.tlsReloads.inc({ result: 'served' });
         app.log.info({ certificate: summary }, 'serving the renewed TLS certificate');
       },
-      refused: (message) => {
-        metrics.tlsReloads.inc({ result: 'refused' });
-        app.log.error(`${message}; still serving the previous certificate`);
-      },
     })
     : undefined;
-  if (certificate && !opts.openapiOnly) {
-    const stop = certificate.watch(opts.tls?.pollMs ?? 60_000);
-    app.addHook('onClose', async () => stop());
+  // The certificate's files are watched on their own (every minute by default): a half-rotated pair
+  // never holds back a policy change, nor a policy typo a renewed certificate.
+  const certificateWatch = certificate && new ConfigWatch([certificate], () => {
+    const next = certificate.prepare();
+    if (next) certificate.swap(next);
+  }, {
+    applied: () => {}, // a renewal is reported by the certificate itself, when it is swapped in
+    refused: (_trigger, err) => {
+      metrics.tlsReloads.inc({ result: 'refused' });
+      app.log.error(`${(err as Error).message}; still serving the previous certificate`);
+    },
+  });
+  if (!opts.openapiOnly) {
+    for (const [watch, ms] of [[certificateWatch, opts.tls?.pollMs ?? 60_000], [configWatch, config.configWatchMs]] as const) {
+      if (!watch || ms <= 0) continue;
+      const stop = watch.watch(ms);
+      app.addHook('onClose', async () => stop());
+    }
   }
 
-  if (config.configWatchMs > 0 && !opts.openapiOnly) {
-    const stop = configWatch.watch(config.configWatchMs);
-    app.addHook('onClose', async () => stop());
-  }
   const reload = async (trigger: 'api' | 'signal' = 'api') => {
     // Everything is validated before anything is swapped in, so a bad file changes nothing: the
-    // certificate first (its refusal is reported by its own events), then policies and trust.
-    const nextTls = certificate?.prepare();
+    // certificate first, then policies and trust. Each watch reports its own refusal, and does not
+    // report the same files again when its timer finds them.
+    const nextTls = certificateWatch?.force(trigger, () => certificate!.prepare());
     const applied = configWatch.force(trigger, applyConfig);
     if (nextTls) certificate!.swap(nextTls);
     // Every other replica checks its own files now rather than at its next check. A reload that

@@ -3,7 +3,7 @@
 // Secret in place); a process that read them once at start would go on serving the old one until
 // it expired, and with `failurePolicy: Fail` every pod in the cluster would then be refused.
 import { readFileSync } from 'node:fs';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import { AppError } from './errors.ts';
 
@@ -41,18 +41,20 @@ function summarize(cert: Buffer): CertificateSummary {
 export interface TlsCertificateEvents {
   /** A renewed pair is served from now on. */
   renewed(summary: CertificateSummary): void;
-  /** The files are not a usable pair; the one in use stays. Once per distinct refusal. */
-  refused(message: string): void;
+}
+
+function digestOf(cert: Buffer, key: Buffer): string {
+  return createHash('sha256').update(cert).update('\0').update(key).digest('hex');
 }
 
 /**
  * Holds the pair in use and swaps in a new one when the files change, whether a reload or the
- * periodic check finds it. `prepare` reads and checks without applying, so a reload can refuse
- * everything at once when one file is bad.
+ * periodic check (a ConfigWatch over it, see app.ts) finds it. `prepare` reads and checks without
+ * applying, so a reload can refuse everything at once when one file is bad.
  */
 export class TlsCertificate {
   #current: TlsMaterial;
-  #lastRefusal: string | undefined;
+  #currentDigest: string;
 
   constructor(
     private readonly files: TlsFiles,
@@ -61,6 +63,7 @@ export class TlsCertificate {
     private readonly events: TlsCertificateEvents,
   ) {
     this.#current = initial;
+    this.#currentDigest = digestOf(initial.cert, initial.key);
   }
 
   get summary(): CertificateSummary {
@@ -69,35 +72,25 @@ export class TlsCertificate {
 
   /** The files' pair if it differs from the one in use (undefined if not); throws TlsMaterialError. */
   prepare(): TlsMaterial | undefined {
-    let next: TlsMaterial;
-    try {
-      next = readTlsMaterial(this.files);
-    } catch (err) {
-      // Checked every minute: the same broken files are reported once, not at every check.
-      const message = (err as Error).message;
-      if (message !== this.#lastRefusal) this.events.refused(message);
-      this.#lastRefusal = message;
-      throw err;
-    }
-    this.#lastRefusal = undefined;
-    return next.cert.equals(this.#current.cert) && next.key.equals(this.#current.key) ? undefined : next;
+    const next = readTlsMaterial(this.files);
+    return digestOf(next.cert, next.key) === this.#currentDigest ? undefined : next;
   }
 
   swap(next: TlsMaterial): void {
     this.apply(next);
     this.#current = next;
+    this.#currentDigest = digestOf(next.cert, next.key);
     this.events.renewed(this.summary);
   }
 
-  /** Checks the files every `intervalMs` and serves a changed valid pair. Returns the stop function. */
-  watch(intervalMs: number): () => void {
-    const timer = setInterval(() => {
-      try {
-        const next = this.prepare();
-        if (next) this.swap(next);
-      } catch { /* reported by prepare; the pair in use stays */ }
-    }, intervalMs);
-    timer.unref();
-    return () => clearInterval(timer);
+  /** The files' digest now, and whether it differs from the pair in use (a file that cannot be read does). */
+  onDisk(): { digest: string; changed: boolean } {
+    let digest: string;
+    try {
+      digest = digestOf(readFileSync(this.files.certFile), readFileSync(this.files.keyFile));
+    } catch (err) {
+      digest = `unreadable: ${(err as Error).message}`;
+    }
+    return { digest, changed: digest !== this.#currentDigest };
   }
 }
