@@ -1,9 +1,9 @@
 // Policies and trust (and, with a watch of its own, the TLS certificate) follow their files. In
-// Kubernetes they are ConfigMap volumes (and Secrets) that the kubelet rewrites in place on every replica, and `POST /v1/admin/reload` reaches only the one replica
-// the Service picked, so each process checks its files itself: on a timer, and when another
-// replica announces a reload. A change is applied only if the whole new configuration is valid;
-// one that is not is refused (the previous configuration stays) and reported once, not at every
-// check, until the files change again.
+// Kubernetes they are ConfigMap volumes (and Secrets) that the kubelet rewrites in place on every
+// replica, and `POST /v1/admin/reload` reaches only the one replica the Service picked, so each
+// process checks its files itself: on a timer, and when another replica announces a reload. A
+// change is applied only if the whole new configuration is valid; one that is not is refused (the
+// previous configuration stays) and reported once, not at every check, until the files change.
 
 export type ReloadTrigger = 'api' | 'signal' | 'watch' | 'notice';
 
