@@ -18,20 +18,48 @@ describe('OpenVEX', () => {
     assert.equal(v.author, 'Wolfi J Inkinson');
     assert.equal(v.statements.length, 2);
     const [fixed, na] = v.statements;
-    assert.deepEqual(fixed?.products, ['pkg:apk/distro/git@2.39.0-r1?arch=armv7', 'pkg:apk/distro/git@2.39.0-r1?arch=x86_64']);
+    assert.deepEqual(fixed?.products, [
+      { ids: ['pkg:apk/distro/git@2.39.0-r1?arch=armv7'], hashes: {}, subcomponents: [] },
+      { ids: ['pkg:apk/distro/git@2.39.0-r1?arch=x86_64'], hashes: {}, subcomponents: [] },
+    ]);
     assert.equal(fixed?.status, 'fixed');
     // Inherited from the document (OpenVEX §Inheritance).
     assert.deepEqual(fixed?.timestamp, new Date('2023-01-08T18:02:03.647787998-06:00'));
     assert.equal(na?.status, 'not_affected');
     assert.equal(na?.justification, 'vulnerable_code_not_in_execute_path');
     assert.deepEqual(na?.aliases, ['GHSA-xxxx-yyyy-zzzz']);
-    assert.deepEqual(na?.subcomponents, ['pkg:golang/github.com/example/lib@v1.2.3']);
+    assert.deepEqual(na?.products, [{
+      ids: ['pkg:oci/example@sha256%3Ae3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+      hashes: {},
+      subcomponents: [{ ids: ['pkg:golang/github.com/example/lib@v1.2.3'], hashes: {} }],
+    }]);
+    assert.deepEqual(na?.subcomponents, []);
     assert.deepEqual(na?.timestamp, new Date('2023-02-01T00:00:00Z'));
   });
 
   test('v0.0.x string forms', () => {
     const v = toVexFacts({ statements: [{ vulnerability: 'CVE-1', products: ['pkg:npm/a@1'], subcomponents: ['pkg:npm/b@2'], status: 'affected', action_statement: 'upgrade' }] });
-    assert.deepEqual(v.statements[0], { vulnerability: 'CVE-1', aliases: [], products: ['pkg:npm/a@1'], subcomponents: ['pkg:npm/b@2'], status: 'affected', actionStatement: 'upgrade' });
+    assert.deepEqual(v.statements[0], {
+      vulnerability: 'CVE-1', aliases: [], products: [{ ids: ['pkg:npm/a@1'], hashes: {}, subcomponents: [] }],
+      subcomponents: [{ ids: ['pkg:npm/b@2'], hashes: {} }], status: 'affected', actionStatement: 'upgrade',
+    });
+  });
+
+  test('the spec\'s product struct: every identifier and the hashes are kept (values that are not strings are skipped)', () => {
+    const v = toVexFacts({ timestamp: '2023-01-09T09:08:42-06:00', statements: [{
+      vulnerability: { name: 'CVE-2019-17571' }, status: 'affected', action_statement: 'upgrade',
+      products: [{
+        '@id': 'pkg:apk/wolfi/product@1.23.0-r1?arch=armv7',
+        identifiers: { purl: 'pkg:maven/org.apache.logging.log4j/log4j-core@2.4', cpe23: 'cpe:2.3:a:apache:log4j:2.4:-:*:*:*:*:*:*', swid: 42 },
+        hashes: { 'SHA-256': '402FA523B96591D4450ACE90E32D9F779FCFD938903E1C5BF9D3701860B8F856', 'sha-512': null },
+      }],
+    }] });
+    assert.deepEqual(v.statements[0]?.products, [{
+      ids: ['pkg:apk/wolfi/product@1.23.0-r1?arch=armv7', 'pkg:maven/org.apache.logging.log4j/log4j-core@2.4', 'cpe:2.3:a:apache:log4j:2.4:-:*:*:*:*:*:*'],
+      hashes: { 'sha-256': '402fa523b96591d4450ace90e32d9f779fcfd938903e1c5bf9d3701860b8f856' },
+      subcomponents: [],
+    }]);
+    assert.throws(() => toVexFacts({ statements: [{ vulnerability: 'CVE-1', status: 'fixed', products: 'pkg:npm/a@1' }] }), isCode('PREDICATE_INVALID', '/predicate/statements/0/products'));
   });
 
   test('unknown status → PREDICATE_INVALID with pointer', () => {

@@ -10,12 +10,28 @@ import { fail, optString, optTime, PREDICATE } from './predicate-fields.ts';
 export type VexStatus = 'not_affected' | 'affected' | 'fixed' | 'under_investigation';
 const STATUSES: readonly VexStatus[] = ['not_affected', 'affected', 'fixed', 'under_investigation'];
 
+/** A product or subcomponent: its identifiers (`@id` and every `identifiers` value, usually purls) and hashes. */
+export interface VexComponent {
+  ids: string[];
+  /** Algorithm (IANA name, e.g. `sha-256`) → lower-case hex. */
+  hashes: Record<string, string>;
+}
+
+export interface VexProduct extends VexComponent {
+  /** The components of the product the statement is about; empty: the product as a whole. */
+  subcomponents: VexComponent[];
+}
+
 export interface VexStatementFacts {
   vulnerability: string;
   aliases: string[];
-  /** Product identifiers: `@id` and `identifiers.purl` (usually purls). */
-  products: string[];
-  subcomponents: string[];
+  /**
+   * Empty: the statement names no product and is about the subjects of the attestation that
+   * carries it (spec §Inheritance, "Encapsulating Format").
+   */
+  products: VexProduct[];
+  /** v0.0.x put subcomponents on the statement: they apply to every product (or to the subjects). */
+  subcomponents: VexComponent[];
   status: VexStatus;
   justification?: string;
   impactStatement?: string;
@@ -33,26 +49,30 @@ export interface VexFacts {
 
 const P = PREDICATE;
 
-/** `"pkg:…"` (v0.0.x) or `{ "@id", identifiers: { purl } }` (v0.2.0) → identifiers. */
-function componentIds(v: unknown, at: string): string[] {
+/** `"pkg:…"` (v0.0.x) or `{ "@id", identifiers, hashes }` (v0.2.0). */
+function component(c: unknown, at: string): VexComponent {
+  if (typeof c === 'string') return { ids: [c], hashes: {} };
+  if (!isRecord(c)) fail('must be a string or an object', at);
+  const ids = new Set<string>();
+  const id = optString(c['@id'], `${at}/@id`);
+  if (id) ids.add(id);
+  // Identifier and hash values that are not strings identify nothing; they are skipped, not refused.
+  const identifiers = c['identifiers'];
+  if (isRecord(identifiers)) {
+    for (const v of Object.values(identifiers)) if (typeof v === 'string' && v) ids.add(v);
+  }
+  const hashes: Record<string, string> = {};
+  const h = c['hashes'];
+  if (isRecord(h)) {
+    for (const [k, v] of Object.entries(h)) if (typeof v === 'string' && v) hashes[k.toLowerCase()] = v.toLowerCase();
+  }
+  return { ids: [...ids], hashes };
+}
+
+function components(v: unknown, at: string): VexComponent[] {
   if (v === undefined || v === null) return [];
   if (!Array.isArray(v)) fail('must be an array', at);
-  const out = new Set<string>();
-  v.forEach((c, i) => {
-    if (typeof c === 'string') {
-      out.add(c);
-      return;
-    }
-    if (!isRecord(c)) fail('must be a string or an object', `${at}/${i}`);
-    const id = optString(c['@id'], `${at}/${i}/@id`);
-    if (id) out.add(id);
-    const ids = c['identifiers'];
-    if (isRecord(ids)) {
-      const purl = optString(ids['purl'], `${at}/${i}/identifiers/purl`);
-      if (purl) out.add(purl);
-    }
-  });
-  return [...out];
+  return v.map((c, i) => component(c, `${at}/${i}`));
 }
 
 export function toVexFacts(predicate: unknown): VexFacts {
@@ -77,16 +97,15 @@ export function toVexFacts(predicate: unknown): VexFacts {
     if (typeof status !== 'string' || !(STATUSES as readonly string[]).includes(status)) {
       fail(`status must be one of ${STATUSES.join(', ')}`, `${S}/status`);
     }
-    const products = componentIds(s['products'], `${S}/products`);
+    const rawProducts = s['products'];
+    if (rawProducts !== undefined && rawProducts !== null && !Array.isArray(rawProducts)) fail('must be an array', `${S}/products`);
     // v0.2.0 nests subcomponents under each product; v0.0.x had them on the statement.
-    const subcomponents = new Set(componentIds(s['subcomponents'], `${S}/subcomponents`));
-    const prods = s['products'];
-    if (Array.isArray(prods)) {
-      prods.forEach((p, j) => {
-        if (isRecord(p)) for (const c of componentIds(p['subcomponents'], `${S}/products/${j}/subcomponents`)) subcomponents.add(c);
-      });
-    }
-    const out: VexStatementFacts = { vulnerability, aliases, products, subcomponents: [...subcomponents], status: status as VexStatus };
+    const products = (rawProducts ?? []).map((p: unknown, j: number): VexProduct => ({
+      ...component(p, `${S}/products/${j}`),
+      subcomponents: isRecord(p) ? components(p['subcomponents'], `${S}/products/${j}/subcomponents`) : [],
+    }));
+    const subcomponents = components(s['subcomponents'], `${S}/subcomponents`);
+    const out: VexStatementFacts = { vulnerability, aliases, products, subcomponents, status: status as VexStatus };
     const justification = optString(s['justification'], `${S}/justification`);
     const impact = optString(s['impact_statement'], `${S}/impact_statement`);
     const action = optString(s['action_statement'], `${S}/action_statement`);

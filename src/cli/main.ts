@@ -8,7 +8,7 @@ const HELP = `attestant: supply-chain provenance and attestation service
   attestant serve                                   run the service (what npm start runs)
   attestant upload FILE... [--artifact sha256:..] [--service NAME] [--name NAME] [--strict]
                                                     upload SBOMs or attestations (detected from content)
-  attestant usage PURL [--range vers:...] [--env ENV] [--name] [--json|--csv] [--limit N]
+  attestant usage PURL [--range vers:...] [--env ENV] [--vulnerability ID] [--name] [--json|--csv] [--limit N]
                                                     where-used search
   attestant check sha256:... --env ENV [--service S] [--record]
                                                     ask for a deploy decision (exit 0 allow, 1 deny, 2 unavailable)

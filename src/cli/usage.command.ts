@@ -7,7 +7,7 @@ import { count, table } from './table.ts';
 export async function runUsage(argv: string[], client: ApiClient, io: Io): Promise<number> {
   const args = parseArgs(argv, ['json', 'csv', 'name', 'all']);
   const target = args.positionals[0];
-  if (!target) throw new UsageError('usage: attestant usage PURL [--range vers:...] [--env ENV] [--name] [--json|--csv] [--limit N] [--all]');
+  if (!target) throw new UsageError('usage: attestant usage PURL [--range vers:...] [--env ENV] [--vulnerability ID] [--name] [--json|--csv] [--limit N] [--all]');
   const q = new URLSearchParams();
   if (args.flags.name || !target.startsWith('pkg:')) q.set('name', target);
   else q.set('purl', target);
@@ -15,6 +15,8 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
   if (range) q.set('range', range);
   const env = str(args, 'env');
   if (env) q.set('environment', env);
+  const vulnerability = str(args, 'vulnerability');
+  if (vulnerability) q.set('vulnerability', vulnerability);
   q.set('limit', str(args, 'limit') ?? (args.flags.all ? '1000' : '100'));
   const accept = args.flags.csv ? 'text/csv' : 'application/json';
   const results: UsageResult[] = [];
@@ -40,14 +42,16 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
     io.stdout(`${JSON.stringify(merged, null, 2)}\n`);
     return 0;
   }
-  const rows = [['COMPONENT', 'ARTIFACT', 'SERVICES', 'ENVIRONMENTS', 'DIRECT / PATH']];
+  const rows = [['COMPONENT', 'ARTIFACT', 'SERVICES', 'ENVIRONMENTS', 'DIRECT / PATH', ...(vulnerability ? [`VEX ${vulnerability}`] : [])]];
   for (const r of results) for (const m of r.matches) {
+    const vex = m.vex ? `${m.vex.status}${m.vex.justification ? ` (${m.vex.justification})` : ''}` : '-';
     rows.push([
       m.component + (m.unorderable ? ' (unorderable)' : ''),
       m.artifact ? `${m.artifact.digest.slice(0, 19)}…${m.artifact.name ? ` ${m.artifact.name}` : ''}` : '(no artifact)',
       m.services.join(', ') || '-',
       m.deployments.map((d) => `${d.environment}(${d.service})`).join(', ') || '-',
       m.direct ? 'direct' : m.path ? m.path.join(' > ') : 'transitive',
+      ...(vulnerability ? [vex] : []),
     ]);
   }
   const t = results[results.length - 1]!.totals;

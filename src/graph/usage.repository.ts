@@ -1,6 +1,8 @@
 // Where-used queries. Each statement names the index it relies on; bench/usage.bench.ts prints
 // EXPLAIN (ANALYZE, BUFFERS) for them on a 1M-membership database.
 import type { Database } from '../platform/database.ts';
+import { toVexFacts } from '../attest/index.ts';
+import type { VexDocument } from '../search/vex-status.ts';
 
 export interface CandidateComponent { id: string; key: string; purl: string | null; type: string | null; name: string; version: string | null; qualifiers: string | null; versionKey: string | null }
 
@@ -52,6 +54,12 @@ export const USAGE_SQL = {
        LIMIT $5`,
   servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
        WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
+  vexOf: `SELECT s.artifact_id AS "artifactId", ar.digest, s.name, a.id, a.predicate,
+              coalesce(a.signer_identity, a.signer_key_name, a.signer_key_id, a.signer_kind) AS signer, a.verified_at AS "verifiedAt"
+       FROM attestation_subject s
+       JOIN attestation a ON a.id = s.attestation_id AND a.predicate_kind = 'openvex'
+       JOIN artifact ar ON ar.id = s.artifact_id
+       WHERE s.artifact_id = ANY($1::bigint[])`,
   currentDeploymentsOf: `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
        FROM deployment d JOIN service s ON s.id = d.service_id
        WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
@@ -122,6 +130,31 @@ export class UsageRepository {
       [artifactIds],
     );
     for (const r of rows) out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), r.name]);
+    return out;
+  }
+
+  /**
+   * The verified OpenVEX attestations each artifact is a subject of (every attestation row was
+   * verified at ingest). Index: attestation_subject_artifact_idx.
+   */
+  async vexOf(artifactIds: string[]): Promise<Map<string, VexDocument[]>> {
+    const out = new Map<string, VexDocument[]>();
+    if (!artifactIds.length) return out;
+    const { rows } = await this.db.pool.query<{ artifactId: string; digest: string; name: string | null; id: string; predicate: unknown; signer: string; verifiedAt: Date }>(
+      USAGE_SQL.vexOf,
+      [artifactIds],
+    );
+    for (const r of rows) {
+      let facts;
+      try {
+        facts = toVexFacts(r.predicate);
+      } catch {
+        // Read at ingest by the parser of its day; one this parser cannot read says nothing here,
+        // rather than failing the whole search.
+        continue;
+      }
+      out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { attestationId: r.id, signer: r.signer, verifiedAt: r.verifiedAt, subject: { digest: r.digest, name: r.name }, facts }]);
+    }
     return out;
   }
 

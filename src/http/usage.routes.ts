@@ -23,6 +23,21 @@ export const usageResultSchema = {
           },
           unorderable: { type: 'boolean' },
           fuzzy: { type: 'boolean' },
+          vex: {
+            type: 'object',
+            description: 'With vulnerability=: the latest verified OpenVEX statement about this component in this artifact (absent: none)',
+            properties: {
+              vulnerability: { type: 'string' },
+              status: { type: 'string', enum: ['not_affected', 'affected', 'fixed', 'under_investigation'] },
+              justification: { type: 'string' },
+              impactStatement: { type: 'string' },
+              actionStatement: { type: 'string' },
+              timestamp: { type: 'string', format: 'date-time' },
+              attestation: { type: 'string', format: 'uuid', description: 'The verified attestation that carries the statement' },
+              signer: { type: 'string' },
+            },
+            required: ['vulnerability', 'status', 'timestamp', 'attestation', 'signer'],
+          },
         },
         required: ['component', 'artifact', 'sbom', 'direct', 'services', 'deployments'],
       },
@@ -39,12 +54,12 @@ export const usageResultSchema = {
 } as const;
 
 export async function usageRoutes(app: FastifyInstance, opts: { service: UsageService }): Promise<void> {
-  app.get<{ Querystring: { purl?: string; name?: string; range?: string; environment?: string; limit?: number; cursor?: string } }>('/v1/components/usage', {
+  app.get<{ Querystring: { purl?: string; name?: string; range?: string; environment?: string; vulnerability?: string; limit?: number; cursor?: string } }>('/v1/components/usage', {
     config: { scope: 'read' },
     schema: {
       tags: ['search'],
       summary: 'Where-used: which artifacts, services and environments use a component (version range optional)',
-      description: 'purl names a package (type/namespace/name; a version means that exact version; qualifiers narrow the match). range is a vers: range (https://github.com/package-url/purl-spec VERSION-RANGE-SPEC). name= searches by component name across ecosystems (fuzzy). environment= keeps only artifacts deployed in that environment now (totals count those only). Accept: text/csv gives CSV.',
+      description: 'purl names a package (type/namespace/name; a version means that exact version; qualifiers narrow the match). range is a vers: range (https://github.com/package-url/purl-spec VERSION-RANGE-SPEC). name= searches by component name across ecosystems (fuzzy). environment= keeps only artifacts deployed in that environment now (totals count those only). vulnerability= (a CVE, GHSA or other id, or an alias) annotates each match with the latest statement about it from verified OpenVEX attestations whose subject is the artifact. Accept: text/csv gives CSV.',
       security: [{ bearer: [] }],
       querystring: {
         type: 'object',
@@ -53,6 +68,7 @@ export async function usageRoutes(app: FastifyInstance, opts: { service: UsageSe
           name: { type: 'string', minLength: 1, maxLength: 500 },
           range: { type: 'string', maxLength: 2000 },
           environment: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' },
+          vulnerability: { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9._:/-]+$' },
           limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 },
           cursor: { type: 'string', maxLength: 4000 },
         },
@@ -63,7 +79,7 @@ export async function usageRoutes(app: FastifyInstance, opts: { service: UsageSe
     },
   }, async (request, reply) => {
     const q = request.query;
-    const result = await opts.service.search({ purl: q.purl, name: q.name, range: q.range, environment: q.environment, limit: q.limit ?? 100, cursor: q.cursor });
+    const result = await opts.service.search({ purl: q.purl, name: q.name, range: q.range, environment: q.environment, vulnerability: q.vulnerability, limit: q.limit ?? 100, cursor: q.cursor });
     const accept = request.headers.accept ?? '';
     if (/text\/csv/.test(accept) && !/application\/json/.test(accept)) {
       if (result.nextCursor) reply.header('x-next-cursor', result.nextCursor);

@@ -5,9 +5,13 @@ import { createHash } from 'node:crypto';
 import { canonicalizePurl, compareVersions, ecosystemOf, parseVers, versBounds, versContains, versionSortKey, PurlError, VersError, type VersRange } from '../purl/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { CandidateComponent, UsageCursor, UsageRepository } from '../graph/usage.repository.ts';
+import { vexStatus, type VexDocument, type VexVerdict } from './vex-status.ts';
 
-/** `environment`: only artifacts deployed there now (a deployment recorded and not replaced). */
-export interface UsageQuery { purl?: string; name?: string; range?: string; environment?: string; limit: number; cursor?: string }
+/**
+ * `environment`: only artifacts deployed there now (a deployment recorded and not replaced).
+ * `vulnerability`: annotate each match with what verified OpenVEX statements say about it.
+ */
+export interface UsageQuery { purl?: string; name?: string; range?: string; environment?: string; vulnerability?: string; limit: number; cursor?: string }
 
 export interface UsageMatch {
   component: string;
@@ -21,6 +25,8 @@ export interface UsageMatch {
   unorderable?: boolean;
   /** Matched by name across ecosystems (?name=), not by an exact package identity. */
   fuzzy?: boolean;
+  /** With ?vulnerability=: the latest verified OpenVEX statement about this component in this artifact, if any. */
+  vex?: VexVerdict;
 }
 
 export interface UsageResult {
@@ -142,10 +148,11 @@ export class UsageService {
     const more = hits.length > q.limit;
     const page = more ? hits.slice(0, q.limit) : hits;
     const artifactIds = [...new Set(page.map((h) => h.artifactId).filter((x): x is string => x !== null))];
-    const [services, deployments, paths] = await Promise.all([
+    const [services, deployments, paths, vex] = await Promise.all([
       this.repo.servicesOf(artifactIds),
       this.repo.currentDeploymentsOf(artifactIds),
       this.repo.paths(page.map((h) => ({ sbomId: h.sbomId, componentId: h.componentId }))),
+      q.vulnerability ? this.repo.vexOf(artifactIds) : new Map<string, VexDocument[]>(),
     ]);
     const matches: UsageMatch[] = page.map((h) => {
       const m: UsageMatch = {
@@ -160,6 +167,9 @@ export class UsageService {
       if (path) m.path = path;
       if (unorderable.has(h.componentId)) m.unorderable = true;
       if (fuzzy) m.fuzzy = true;
+      const docs = h.artifactId ? vex.get(h.artifactId) : undefined;
+      const verdict = docs && q.vulnerability ? vexStatus(docs, q.vulnerability, h.purl) : undefined;
+      if (verdict) m.vex = verdict;
       return m;
     });
     const last = page[page.length - 1];
@@ -179,11 +189,12 @@ export function toCsv(r: UsageResult): string {
     const s = /^[=+\-@\t\r]/.test(raw) ? `'${raw}` : raw;
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
-  const lines = ['component,artifact,artifact_name,sbom,direct,path,services,deployments,unorderable'];
+  const lines = ['component,artifact,artifact_name,sbom,direct,path,services,deployments,unorderable,vex_status,vex_justification,vex_attestation'];
   for (const m of r.matches) {
     lines.push([
       m.component, m.artifact?.digest ?? '', m.artifact?.name ?? '', m.sbom, String(m.direct), (m.path ?? []).join(' > '),
       m.services.join(';'), m.deployments.map((d) => `${d.service}@${d.environment}`).join(';'), m.unorderable ? 'true' : '',
+      m.vex?.status ?? '', m.vex?.justification ?? '', m.vex?.attestation ?? '',
     ].map(esc).join(','));
   }
   return `${lines.join('\n')}\n`;

@@ -3,21 +3,15 @@
 // VSA predicates, .intoto.jsonl, unknown keys, and trust reload without a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createPrivateKey, createPublicKey, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testApp } from '../helpers/app.ts';
+import { dsse, PRIVATE_SIGSTORE as FIX, statement as statementAbout, writeTrust as writeTrustFile } from '../helpers/sign.ts';
 
-const FIX = new URL('../fixtures/private-sigstore/', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'attestant-trust-'));
 const trustFile = join(dir, 'trust.yaml');
-const writeTrust = (keys: string[]) => writeFileSync(trustFile, `publicGood: true
-trustedRoots:
-  - { name: private, path: ${FIX}trusted_root.json }
-keys:
-${keys.map((k) => `  - { name: ${k}, path: ${FIX}managed-${k.split('-')[1]}.pub }`).join('\n')}
-`);
+const writeTrust = (keys: string[]) => writeTrustFile(trustFile, keys);
 writeTrust(['release-p256', 'release-ed25519']);
 const policyDir = mkdtempSync(join(tmpdir(), 'attestant-trust-policy-'));
 writeFileSync(join(policyDir, 'p.yaml'), `apiVersion: attestant.dev/v1
@@ -34,22 +28,7 @@ const t = await testApp({ trustConfig: trustFile, policyDir });
 const post = (payload: string | Buffer) => t.app.inject({ method: 'POST', url: '/v1/attestations', headers: { ...t.auth(), 'content-type': 'application/json' }, payload });
 
 const SUBJECT = `sha256:${'7a'.repeat(32)}`;
-function dsse(statement: unknown, keyFile: string): Record<string, unknown> {
-  const payload = Buffer.from(JSON.stringify(statement));
-  const type = 'application/vnd.in-toto+json';
-  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${payload.length} `), payload]);
-  const key = createPrivateKey(readFileSync(`${FIX}${keyFile}`));
-  const sig = key.asymmetricKeyType === 'ed25519' ? sign(null, pae, key) : sign('sha256', pae, key);
-  // keyid: base64 SHA-256 of the public key's SPKI (a hint; it is not trusted, the signature is).
-  const keyid = createHash('sha256').update(createPublicKey(key).export({ type: 'spki', format: 'der' })).digest('base64');
-  return { payloadType: type, payload: payload.toString('base64'), signatures: [{ keyid, sig: sig.toString('base64') }] };
-}
-const statement = (predicateType: string, predicate: unknown) => ({
-  _type: 'https://in-toto.io/Statement/v1',
-  subject: [{ name: 'app.tar', digest: { sha256: SUBJECT.slice(7) } }],
-  predicateType,
-  predicate,
-});
+const statement = (predicateType: string, predicate: unknown) => statementAbout({ name: 'app.tar', digest: SUBJECT }, predicateType, predicate);
 
 test('bare DSSE envelopes signed with configured P-256 and Ed25519 keys are verified and recorded by key name', async () => {
   for (const [file, name] of [['envelope-p256.json', 'release-p256'], ['envelope-ed25519.json', 'release-ed25519']] as const) {

@@ -68,6 +68,10 @@ test('usage prints a table with the artifact, service and path; --json and --csv
   assert.equal(json.matches[0].artifact.digest, pair.expectedSubjectDigest);
   const csv = (await run('usage', 'pkg:npm/fastify', '--csv')).out;
   assert.equal(csv.trim().split('\n').length, 2);
+  // --vulnerability adds a VEX column (test/usage/vex.test.ts covers what fills it): none here.
+  const vex = await run('usage', 'pkg:npm/avvio', '--vulnerability', 'CVE-2099-0001');
+  assert.match(vex.out, /DIRECT \/ PATH\s+VEX CVE-2099-0001\n/);
+  assert.match(vex.out, /pkg:npm\/avvio@.* > pkg:npm\/avvio@\S+\s+-\n/);
   const bad = await run('usage', 'pkg:npm/fastify', '--range', 'vers:npm/>>1');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /VERS_INVALID/);

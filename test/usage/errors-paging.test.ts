@@ -156,12 +156,12 @@ test('CSV: a header and one row per match, with the same content as JSON', async
   assert.match(String(res.headers['content-type']), /^text\/csv/);
   assert.equal(res.headers['x-total-matches'], '3');
   const lines = res.body.replace(/\n$/, '').split('\n');
-  assert.deepEqual(lines[0], 'component,artifact,artifact_name,sbom,direct,path,services,deployments,unorderable');
+  assert.deepEqual(lines[0], 'component,artifact,artifact_name,sbom,direct,path,services,deployments,unorderable,vex_status,vex_justification,vex_attestation');
   assert.equal(lines.length, 1 + 3);
   const rows = lines.slice(1).map(parseCsvLine).sort((a, b) => a[0]!.localeCompare(b[0]!));
   assert.deepEqual(rows.find((r) => r[0] === `${L4J}/log4j-core@2.14.1`), [
     `${L4J}/log4j-core@2.14.1`, ART.decoyA, 'decoy-a', sbomOf.get(ART.decoyA)!, 'true',
-    `pkg:maven/com.example.decoy/decoy-app-a@1.0.0 > ${L4J}/log4j-core@2.14.1`, 'decoy-a', '', '',
+    `pkg:maven/com.example.decoy/decoy-app-a@1.0.0 > ${L4J}/log4j-core@2.14.1`, 'decoy-a', '', '', '', '', '',
   ]);
   assert.deepEqual(rows.map((r) => `${r[0]} ${r[1]}`).sort(), [
     `${L4J}/log4j-core@2.14.1 ${ART.decoyA}`,
