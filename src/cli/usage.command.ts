@@ -55,6 +55,17 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
     ]);
   }
   const t = results[results.length - 1]!.totals;
-  io.stdout(`${table(rows)}\n\n${count(t.matches, 'match', 'matches')}: ${count(t.components, 'component')} in ${count(t.artifacts, 'artifact')}, ${count(t.services, 'service')}${env ? ` deployed in ${env} now` : ''}${results[results.length - 1]!.nextCursor ? ' (more: --all)' : ''}\n`);
+  const more = results[results.length - 1]!.nextCursor !== undefined;
+  io.stdout(`${table(rows)}\n\n${count(t.matches, 'match', 'matches')}: ${count(t.components, 'component')} in ${count(t.artifacts, 'artifact')}, ${count(t.services, 'service')}${env ? ` deployed in ${env} now` : ''}${more ? ' (more: --all)' : ''}\n`);
+  if (vulnerability) io.stdout(`${vexSummary(vulnerability, results.flatMap((r) => r.matches), more)}\n`);
   return 0;
+}
+
+/** What is left to handle: the matches by VEX status, those without a statement first. */
+export function vexSummary(vulnerability: string, matches: UsageResult['matches'], more: boolean): string {
+  const by = new Map<string, number>();
+  for (const m of matches) by.set(m.vex?.status ?? 'no VEX statement', (by.get(m.vex?.status ?? 'no VEX statement') ?? 0) + 1);
+  const order = ['no VEX statement', 'affected', 'under_investigation', 'fixed', 'not_affected'];
+  const parts = order.filter((k) => by.has(k)).map((k) => `${by.get(k)} ${k}`);
+  return `VEX ${vulnerability}${more ? ` (the ${count(matches.length, 'match', 'matches')} shown)` : ''}: ${parts.join(', ') || 'no matches'}`;
 }

@@ -72,6 +72,7 @@ test('usage prints a table with the artifact, service and path; --json and --csv
   const vex = await run('usage', 'pkg:npm/avvio', '--vulnerability', 'CVE-2099-0001');
   assert.match(vex.out, /DIRECT \/ PATH\s+VEX CVE-2099-0001\n/);
   assert.match(vex.out, /pkg:npm\/avvio@.* > pkg:npm\/avvio@\S+\s+-\n/);
+  assert.match(vex.out, /\nVEX CVE-2099-0001: 1 no VEX statement\n$/);
   const bad = await run('usage', 'pkg:npm/fastify', '--range', 'vers:npm/>>1');
   assert.equal(bad.code, 2);
   assert.match(bad.err, /VERS_INVALID/);
