@@ -1,5 +1,5 @@
 // The durable floor of the decisions bench: bare Fastify doing nothing but the service's own
-// group-committed audit append (AuditLog, two lanes, one attestant_audit_append per batch) of an
+// group-committed audit append (AuditLog: one attestant_audit_append per batch) of an
 // event the size and shape of the service's decision event, and answering with the service's
 // decision bytes. No auth, logging, metrics or policy: what it reaches is what logging every
 // decision durably before answering allows on this machine.
