@@ -83,4 +83,7 @@ test('the latest statement wins, across documents; ties go to the later-verified
   const later = doc({ ...same, statements: [{ vulnerability: 'CVE-5', status: 'under_investigation' }] }, { attestationId: 'later', verifiedAt: new Date('2026-11-02T00:00:00Z') });
   assert.equal(vexStatus([later, first], 'CVE-5', 'pkg:npm/x@1.0.0')?.attestation, 'later');
   assert.equal(vexStatus([first, later], 'CVE-5', 'pkg:npm/x@1.0.0')?.attestation, 'later');
+  // Same time, verified at the same moment: the answer does not depend on the order rows came in.
+  const twin = doc({ ...same, statements: [{ vulnerability: 'CVE-5', status: 'not_affected', justification: 'component_not_present' }] }, { attestationId: 'twin' });
+  assert.equal(vexStatus([first, twin], 'CVE-5', 'pkg:npm/x@1.0.0')?.attestation, vexStatus([twin, first], 'CVE-5', 'pkg:npm/x@1.0.0')?.attestation);
 });

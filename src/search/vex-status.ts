@@ -91,11 +91,21 @@ function applies(s: VexStatementFacts, subject: VexDocument['subject'], componen
   });
 }
 
+interface Rank { at: number; verifiedAt: number; id: string; index: number }
+
+/** Statement time, then verification time, then attestation id (only so the answer never depends on row order), then position. */
+function later(a: Rank, b: Rank): boolean {
+  if (a.at !== b.at) return a.at > b.at;
+  if (a.verifiedAt !== b.verifiedAt) return a.verifiedAt > b.verifiedAt;
+  if (a.id !== b.id) return a.id > b.id;
+  return a.index > b.index;
+}
+
 /**
  * The status of `vulnerability` for `componentPurl` in the documents' subject: the latest
  * applicable statement wins (VEX is a sequence of statements, each overriding the previous ones).
  * A statement's time is its own, else its document's, else when we verified the attestation.
- * Ties go to the later-verified attestation, then to the later statement in its document.
+ * Ties go to the later-verified attestation, then (see `later`) to the later statement in its document.
  */
 export function vexStatus(docs: readonly VexDocument[], vulnerability: string, componentPurl: string | null): VexVerdict | undefined {
   const wanted = normalizeVulnerabilityId(vulnerability);
@@ -106,7 +116,7 @@ export function vexStatus(docs: readonly VexDocument[], vulnerability: string, c
       if (!namesVulnerability(s, wanted) || !applies(s, doc.subject, component)) return;
       const at = (s.timestamp ?? doc.verifiedAt).getTime();
       const verifiedAt = doc.verifiedAt.getTime();
-      if (!best || at > best.at || (at === best.at && (verifiedAt > best.verifiedAt || (verifiedAt === best.verifiedAt && doc === best.doc && index > best.index)))) {
+      if (!best || later({ at, verifiedAt, id: doc.attestationId, index }, { at: best.at, verifiedAt: best.verifiedAt, id: best.doc.attestationId, index: best.index })) {
         best = { at, verifiedAt, index, doc, s };
       }
     });
