@@ -12,7 +12,7 @@ import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
 import { authPlugin, VerifiedTokens } from './platform/auth.plugin.ts';
 import { openapiPlugin } from './platform/openapi.plugin.ts';
 import { TokenRepository } from './graph/token.repository.ts';
-import { AUDIT_LANES, AuditLog } from './audit/audit-log.ts';
+import { AuditLog } from './audit/audit-log.ts';
 import { healthRoutes } from './http/health.routes.ts';
 import { tokenRoutes } from './http/tokens.routes.ts';
 import { sbomRoutes, sbomIngestResultSchema, sbomRecordSchema } from './http/sboms.routes.ts';
@@ -86,7 +86,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const trust = new TrustStore(config.trustConfig);
   const warn = (m: string) => app.log.warn(m);
   // The decision path's own connections (platform/database.ts): reads on a cache miss and the
-  // deployments `record: true` writes, and the group-commit log's lanes below.
+  // deployments `record: true` writes; the group-commit log has its own below.
   const decisionPool = openDecisionPool(db.url, { purpose: 'decision', connections: 2, timeoutMs: config.decisionDbTimeoutMs, log: warn });
   const facts = new FactsRepository({ pool: decisionPool });
   const factsCache = new FactsCache((d, scope) => facts.load(d, scope));
@@ -123,7 +123,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }, warn);
   const tokens = new TokenRepository(db);
   // One group-commit queue per process: every appender shares it, so batches are as large as they can be.
-  const auditPool = openDecisionPool(db.url, { purpose: 'audit log', connections: AUDIT_LANES, timeoutMs: config.decisionDbTimeoutMs, log: warn });
+  // One connection: the group-commit log has one batch in flight at a time (audit-log.ts).
+  const auditPool = openDecisionPool(db.url, { purpose: 'audit log', connections: 1, timeoutMs: config.decisionDbTimeoutMs, log: warn });
   const audit = new AuditLog(auditPool, (entries, seconds) => metrics.auditCommit(entries, seconds));
   metrics.watchPools({ main: db.pool, decision: decisionPool, audit: auditPool });
   let migrated = false;

@@ -39,7 +39,7 @@ function newBlobs(entries: AuditEntry[], stored: ReadonlySet<string>): AuditBlob
 }
 
 function toBatch(bodies: string[], blobs: AuditBlob[]): AuditBatch {
-  return { bodies: bodies.join('\n'), blobs: blobs.map((b) => [b.digest, b.body]) };
+  return { bodies, blobs: blobs.map((b) => [b.digest, b.body]) };
 }
 
 /** The events' bodies, in order. */
@@ -69,17 +69,6 @@ export class AuditEntryRejected extends AppError<'AUDIT_ENTRY_INVALID'> {}
 interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
 
 /**
- * Batches in flight at once, so connections the log needs. One: every batch holds the chain lock
- * through its WAL flush, so a second batch in flight only waits for the lock, and the requests that
- * arrive meanwhile wait for a third. With one, everything that arrives during a commit goes into
- * the next batch, sent the moment the commit returns (before its requests are answered).
- * Measured under 64 saturating connections, two services alternating against one database for
- * eight pairs of rounds: 9.5–15.3k decisions a second (median 11.4k) against 7.3–12.0k (10.0k)
- * with two lanes, ahead in every pair; 32 events per commit against 24.
- */
-export const AUDIT_LANES = 1;
-
-/**
  * Events in one batch at most. Under normal load a batch holds tens; under a flood (every pod of a
  * cluster re-created at once) an unbounded batch would grow until its one statement outlived the
  * decision timeout and failed every request in it, and the retries would make the next one larger.
@@ -88,9 +77,18 @@ export const AUDIT_LANES = 1;
  */
 export const AUDIT_MAX_BATCH = 1000;
 
+/**
+ * One batch in flight at a time, so one connection: every batch holds the chain lock through its
+ * WAL flush, so a second batch in flight would only wait for the lock, and the requests arriving
+ * meanwhile for a third. With one, everything that arrives during a commit goes into the next
+ * batch, sent the moment the commit returns (before its requests are answered). Measured under 64
+ * saturating connections, two services alternating against one database for eight pairs of
+ * rounds: 9.5–15.3k decisions a second (median 11.4k) against 7.3–12.0k (10.0k) with two batches
+ * in flight, ahead in every pair; 32 events per commit against 24.
+ */
 export class AuditLog {
   private queue: Pending[] = [];
-  private inFlight = 0;
+  private writing = false;
   private scheduled = false;
   /** Largest batch and number of batches. */
   maxBatch = 0;
@@ -107,30 +105,31 @@ export class AuditLog {
   append(entry: AuditEntry): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ entry, resolve, reject });
-      if (this.inFlight < AUDIT_LANES) this.schedule();
+      if (!this.writing) this.schedule();
     });
   }
 
   /**
-   * With a lane free, dispatches at the end of this turn of the event loop, not at once: the
-   * requests the loop reads in one turn arrive together (the answers to the previous batch went out
-   * together), and sending the first one alone would hold the chain lock through a WAL flush for one
-   * event while the rest wait. Measured under 64 saturating connections: commits of one event fell
-   * from 42 % to 3 % of all commits, and PostgreSQL's CPU per decision from 40 to 35 µs.
+   * With no batch in flight, dispatches at the end of this turn of the event loop, not at once:
+   * the requests the loop reads in one turn arrive together (the answers to the previous batch
+   * went out together), and sending the first one alone would hold the chain lock through a WAL
+   * flush for one event while the rest wait. Measured under 64 saturating connections: commits of
+   * one event fell from 42 % to 3 % of all commits, and PostgreSQL's CPU per decision from 40 to
+   * 35 µs.
    */
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      if (this.queue.length > 0 && this.inFlight < AUDIT_LANES) this.dispatch();
+      if (this.queue.length > 0 && !this.writing) this.dispatch();
     });
   }
 
   /** A batch is done: the next one (what queued meanwhile) goes to PostgreSQL before this one's requests are answered. */
   private release(): void {
-    this.inFlight--;
-    if (this.queue.length > 0 && this.inFlight < AUDIT_LANES) this.dispatch();
+    this.writing = false;
+    if (this.queue.length > 0) this.dispatch();
   }
 
   private dispatch(): void {
@@ -152,7 +151,7 @@ export class AuditLog {
         return;
       }
     }
-    this.inFlight++;
+    this.writing = true;
     this.batches++;
     if (batch.length > this.maxBatch) this.maxBatch = batch.length;
     const blobs = newBlobs(batch.map((p) => p.entry), this.stored);

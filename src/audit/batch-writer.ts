@@ -9,10 +9,10 @@ import { linkHash } from './chain.ts';
 const APPEND = 'SELECT attestant_audit_append($1::text, $2::text, $3::text, $4::json) AS head';
 
 /**
- * `bodies`: the events' JSON bodies joined by newlines, which JSON.stringify never emits (a raw
- * newline inside a string is written as \n); `blobs`: [digest, text] pairs the bodies reference.
+ * `bodies`: the events' JSON bodies, sent joined by newlines, which JSON.stringify never emits (a
+ * raw newline inside a string is written as \n); `blobs`: [digest, text] pairs the bodies reference.
  */
-export interface AuditBatch { bodies: string; blobs: Array<[digest: string, body: string]> }
+export interface AuditBatch { bodies: readonly string[]; blobs: Array<[digest: string, body: string]> }
 
 /** Hashes the bodies' links after `head`, exactly as attestant_audit_append does. */
 export function chainHashes(head: string, bodies: readonly string[]): string[] {
@@ -27,38 +27,30 @@ export function chainHashes(head: string, bodies: readonly string[]): string[] {
 
 /** Appends inside the caller's transaction; the chain lock is held until it commits. */
 export async function appendInTransaction(client: pg.ClientBase, batch: AuditBatch): Promise<void> {
-  await client.query(APPEND, [batch.bodies, null, null, blobsArg(batch.blobs)]);
+  await client.query(APPEND, [batch.bodies.join('\n'), null, null, blobsArg(batch.blobs)]);
 }
 
 function blobsArg(blobs: AuditBatch['blobs']): string | null {
   return blobs.length ? JSON.stringify(blobs) : null;
 }
 
-/** Writes batches in the order they are given; several may be in flight at once. */
+/** Writes one batch at a time: the caller waits for each write before the next. */
 export class BatchWriter {
-  /**
-   * The chain head after the last batch sent, chained here from the head the database last
-   * returned; undefined after a failure, until a batch comes back with the real head.
-   */
+  /** The chain head the database returned for the last batch; undefined after a failure, until one succeeds. */
   #expectedHead: string | undefined;
-  #sent = 0;
 
   constructor(private readonly pool: pg.Pool) {}
 
   async write(batch: AuditBatch): Promise<void> {
-    const seq = ++this.#sent;
     const expected = this.#expectedHead;
-    const hashes = expected ? chainHashes(expected, batch.bodies.split('\n')) : undefined;
-    this.#expectedHead = hashes?.[hashes.length - 1];
+    const hashes = expected ? chainHashes(expected, batch.bodies) : undefined;
     try {
-      // Named: each pooled connection parses and plans the call once, not once per batch.
+      // Named: the connection parses and plans the call once, not once per batch.
       const result = await this.pool.query<{ head: string }>({
         name: 'attestant_audit_append', text: APPEND,
-        values: [batch.bodies, expected ?? null, hashes?.join(',') ?? null, blobsArg(batch.blobs)],
+        values: [batch.bodies.join('\n'), expected ?? null, hashes?.join(',') ?? null, blobsArg(batch.blobs)],
       });
-      // The database's head is the truth; it only replaces the expectation if no later batch has
-      // been sent on top of this one since.
-      if (seq === this.#sent) this.#expectedHead = result.rows[0]?.head;
+      this.#expectedHead = result.rows[0]?.head;
     } catch (err) {
       this.#expectedHead = undefined;
       throw err;

@@ -63,10 +63,10 @@ export function connectDatabase(url: string, opts: { poolSize: number; log?: (ms
  * Connections for the decision path only, apart from the main pool: decisions never wait behind
  * ingests and searches for a connection, and the server cancels any statement on them after
  * `timeoutMs` (a hung database is a 503 within that time, not a decision that never returns; a
- * cancelled write commits nothing). The app opens two: one for the group-commit log (a connection
- * per lane), and one for the facts and exceptions read on a cache miss and the deployments that
- * `record: true` writes. They stay open while
- * idle, so the first decision after a quiet spell does not pay for a new session.
+ * cancelled write commits nothing). The app opens two: one for the group-commit log (one
+ * connection: one batch in flight), and one for the facts and exceptions read on a cache miss and
+ * the deployments that `record: true` writes. They stay open while idle, so the first decision
+ * after a quiet spell does not pay for a new session.
  */
 export function openDecisionPool(url: string, opts: { purpose: string; connections: number; timeoutMs: number; log?: (msg: string) => void }): pg.Pool {
   const { purpose, connections, timeoutMs, log } = opts;

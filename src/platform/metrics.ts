@@ -106,7 +106,7 @@ export class Metrics {
   #pools: Record<string, PoolCounts> = {};
   readonly dbPoolClients: Gauge<'pool' | 'state'> = new Gauge({
     name: 'attestant_db_pool_clients',
-    help: 'PostgreSQL connections of each pool (main; decision: reads and records; audit: group-commit lanes): total, idle, and requests waiting for one',
+    help: 'PostgreSQL connections of each pool (main; decision: reads and records; audit: the group-commit log): total, idle, and requests waiting for one',
     labelNames: ['pool', 'state'] as const,
     registers: [this.registry],
     collect: () => {
