@@ -64,7 +64,10 @@ export async function runUsage(argv: string[], client: ApiClient, io: Io): Promi
 /** What is left to handle: the matches by VEX status, those without a statement first. */
 export function vexSummary(vulnerability: string, matches: UsageResult['matches'], more: boolean): string {
   const by = new Map<string, number>();
-  for (const m of matches) by.set(m.vex?.status ?? 'no VEX statement', (by.get(m.vex?.status ?? 'no VEX statement') ?? 0) + 1);
+  for (const m of matches) {
+    const status = m.vex?.status ?? 'no VEX statement';
+    by.set(status, (by.get(status) ?? 0) + 1);
+  }
   const order = ['no VEX statement', 'affected', 'under_investigation', 'fixed', 'not_affected'];
   const parts = order.filter((k) => by.has(k)).map((k) => `${by.get(k)} ${k}`);
   return `VEX ${vulnerability}${more ? ` (the ${count(matches.length, 'match', 'matches')} shown)` : ''}: ${parts.join(', ') || 'no matches'}`;

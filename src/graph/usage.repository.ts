@@ -1,7 +1,7 @@
 // Where-used queries. Each statement names the index it relies on; bench/usage.bench.ts prints
 // EXPLAIN (ANALYZE, BUFFERS) for them on a 1M-membership database.
 import type { Database } from '../platform/database.ts';
-import { toVexFacts } from '../attest/index.ts';
+import { toVexFacts, type VexFacts } from '../attest/index.ts';
 import type { VexDocument } from '../search/vex-status.ts';
 
 export interface CandidateComponent { id: string; key: string; purl: string | null; type: string | null; name: string; version: string | null; qualifiers: string | null; versionKey: string | null }
@@ -144,15 +144,12 @@ export class UsageRepository {
       USAGE_SQL.vexOf,
       [artifactIds],
     );
+    // An attestation about several artifacts of the page is read once.
+    const read = new Map<string, VexFacts | undefined>();
     for (const r of rows) {
-      let facts;
-      try {
-        facts = toVexFacts(r.predicate);
-      } catch {
-        // Read at ingest by the parser of its day; one this parser cannot read says nothing here,
-        // rather than failing the whole search.
-        continue;
-      }
+      if (!read.has(r.id)) read.set(r.id, readVex(r.predicate));
+      const facts = read.get(r.id);
+      if (!facts) continue;
       out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { attestationId: r.id, signer: r.signer, verifiedAt: r.verifiedAt, subject: { digest: r.digest, name: r.name }, facts }]);
     }
     return out;
@@ -195,5 +192,17 @@ export class UsageRepository {
       out.set(`${p.sbomId}/${p.componentId}`, e.root ? [e.root, ...e.labels] : e.labels);
     });
     return out;
+  }
+}
+
+/**
+ * A stored OpenVEX predicate, read at ingest by the parser of its day: one this parser cannot read
+ * says nothing here, rather than failing the whole search.
+ */
+function readVex(predicate: unknown): VexFacts | undefined {
+  try {
+    return toVexFacts(predicate);
+  } catch {
+    return undefined;
   }
 }

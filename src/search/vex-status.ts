@@ -110,20 +110,17 @@ function later(a: Rank, b: Rank): boolean {
 export function vexStatus(docs: readonly VexDocument[], vulnerability: string, componentPurl: string | null): VexVerdict | undefined {
   const wanted = normalizeVulnerabilityId(vulnerability);
   const component = componentPurl === null ? undefined : parsePurl(componentPurl);
-  let best: { at: number; verifiedAt: number; index: number; doc: VexDocument; s: VexStatementFacts } | undefined;
+  let best: { rank: Rank; doc: VexDocument; s: VexStatementFacts } | undefined;
   for (const doc of docs) {
     doc.facts.statements.forEach((s, index) => {
       if (!namesVulnerability(s, wanted) || !applies(s, doc.subject, component)) return;
-      const at = (s.timestamp ?? doc.verifiedAt).getTime();
-      const verifiedAt = doc.verifiedAt.getTime();
-      if (!best || later({ at, verifiedAt, id: doc.attestationId, index }, { at: best.at, verifiedAt: best.verifiedAt, id: best.doc.attestationId, index: best.index })) {
-        best = { at, verifiedAt, index, doc, s };
-      }
+      const rank = { at: (s.timestamp ?? doc.verifiedAt).getTime(), verifiedAt: doc.verifiedAt.getTime(), id: doc.attestationId, index };
+      if (!best || later(rank, best.rank)) best = { rank, doc, s };
     });
   }
   if (!best) return undefined;
-  const { s, doc, at } = best;
-  const out: VexVerdict = { vulnerability: s.vulnerability, status: s.status, timestamp: new Date(at).toISOString(), attestation: doc.attestationId, signer: doc.signer };
+  const { s, doc, rank } = best;
+  const out: VexVerdict = { vulnerability: s.vulnerability, status: s.status, timestamp: new Date(rank.at).toISOString(), attestation: doc.attestationId, signer: doc.signer };
   if (s.justification !== undefined) out.justification = s.justification;
   if (s.impactStatement !== undefined) out.impactStatement = s.impactStatement;
   if (s.actionStatement !== undefined) out.actionStatement = s.actionStatement;
