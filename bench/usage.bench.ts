@@ -137,7 +137,7 @@ export async function runUsageBench(): Promise<BenchResult[]> {
     await explain('page (b, environment=production) first', SQL.page, [idsB, null, '', '', 101, 'production']);
     await explain('servicesOf (b page)', SQL.servicesOf, [artB]);
     await explain('currentDeploymentsOf (b page)', SQL.currentDeploymentsOf, [artB]);
-    await explain('vexOf (b page, with vulnerability=)', SQL.vexOf, [artB]);
+    await explain('vexOf (b page, with vulnerability=)', SQL.vexOf, [artB, 'CVE-2021-44228']);
     await explain('paths (b page)', SQL.paths, [pageB.slice(0, 100).map((h) => h.sbomId), pageB.slice(0, 100).map((h) => h.componentId)]);
     // Where the time of one search goes: each repository call alone (median of 100), same parameters.
     const med = async (fn: () => Promise<unknown>) => percentile(await samples(100, fn, 5), 50);

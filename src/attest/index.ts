@@ -11,7 +11,7 @@ export { toVsaFacts } from './vsa.ts';
 export type { VsaFacts } from './vsa.ts';
 export { normaliseSourceUri } from './source-uri.ts';
 export type { NormalisedSource } from './source-uri.ts';
-export { toVexFacts } from './vex.ts';
+export { normalizeVulnerabilityId, toVexFacts } from './vex.ts';
 export type { VexComponent, VexFacts, VexProduct, VexStatementFacts, VexStatus } from './vex.ts';
 export { toSbomPredicate } from './sbom-predicate.ts';
 export type { SbomPredicate } from './sbom-predicate.ts';

@@ -49,6 +49,15 @@ export interface VexFacts {
 
 const P = PREDICATE;
 
+/**
+ * Vulnerability ids compare without regard to case or surrounding space (cve-2021-44228 =
+ * CVE-2021-44228). The vex_statement index (attestant_index_vex) stores ids normalized the same
+ * way in SQL; for the ASCII ids the API accepts the two agree.
+ */
+export function normalizeVulnerabilityId(id: string): string {
+  return id.trim().toUpperCase();
+}
+
 /** `"pkg:…"` (v0.0.x) or `{ "@id", identifiers, hashes }` (v0.2.0). */
 function component(c: unknown, at: string): VexComponent {
   if (typeof c === 'string') return { ids: [c], hashes: {} };

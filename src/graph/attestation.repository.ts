@@ -75,6 +75,8 @@ export class AttestationRepository {
           p.invocationId ?? null, p.runId ?? null, p.startedOn ?? null, p.finishedOn ?? null, JSON.stringify(p.materials)],
       );
     }
+    // Where-used ?vulnerability= reads these rows, not the predicate (migration 20261204000000).
+    if (a.predicateKind === 'openvex') await client.query('SELECT attestant_index_vex($1)', [id]);
     if (a.vsa) {
       const x = a.vsa;
       await client.query(

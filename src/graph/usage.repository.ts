@@ -54,12 +54,15 @@ export const USAGE_SQL = {
        LIMIT $5`,
   servicesOf: `SELECT s2.artifact_id AS "artifactId", s.name FROM artifact_service s2 JOIN service s ON s.id = s2.service_id
        WHERE s2.artifact_id = ANY($1::bigint[]) ORDER BY s.name`,
-  vexOf: `SELECT s.artifact_id AS "artifactId", ar.digest, s.name, a.id, a.predicate,
-              coalesce(a.signer_identity, a.signer_key_name, a.signer_key_id, a.signer_kind) AS signer, a.verified_at AS "verifiedAt"
+  vexOf: `SELECT s.artifact_id AS "artifactId", ar.digest, s.name, a.id,
+              coalesce(a.signer_identity, a.signer_key_name, a.signer_key_id, a.signer_kind) AS signer, a.verified_at AS "verifiedAt",
+              v.ord, v.statement, v.document_timestamp AS "documentTimestamp"
        FROM attestation_subject s
        JOIN attestation a ON a.id = s.attestation_id AND a.predicate_kind = 'openvex'
        JOIN artifact ar ON ar.id = s.artifact_id
-       WHERE s.artifact_id = ANY($1::bigint[])`,
+       JOIN vex_statement v ON v.attestation_id = a.id AND v.vulnerability_id = $2
+       WHERE s.artifact_id = ANY($1::bigint[])
+       ORDER BY a.id, v.ord`,
   currentDeploymentsOf: `SELECT d.artifact_id AS "artifactId", s.name AS service, d.environment, d.since
        FROM deployment d JOIN service s ON s.id = d.service_id
        WHERE d.artifact_id = ANY($1::bigint[]) AND d.until IS NULL ORDER BY s.name, d.environment`,
@@ -134,23 +137,33 @@ export class UsageRepository {
   }
 
   /**
-   * The verified OpenVEX attestations each artifact is a subject of (every attestation row was
-   * verified at ingest). Index: attestation_subject_artifact_idx.
+   * The statements about one vulnerability (`vulnerabilityId` normalized: normalizeVulnerabilityId)
+   * in the verified OpenVEX attestations each artifact is a subject of (every attestation row was
+   * verified at ingest), each attestation read as a document of those statements only. Indexes:
+   * attestation_subject_artifact_idx, vex_statement's primary key.
    */
-  async vexOf(artifactIds: string[]): Promise<Map<string, VexDocument[]>> {
+  async vexOf(artifactIds: string[], vulnerabilityId: string): Promise<Map<string, VexDocument[]>> {
     const out = new Map<string, VexDocument[]>();
     if (!artifactIds.length) return out;
-    const { rows } = await this.db.pool.query<{ artifactId: string; digest: string; name: string | null; id: string; predicate: unknown; signer: string; verifiedAt: Date }>(
+    const { rows } = await this.db.pool.query<{ artifactId: string; digest: string; name: string | null; id: string; signer: string; verifiedAt: Date; ord: number; statement: unknown; documentTimestamp: string | null }>(
       USAGE_SQL.vexOf,
-      [artifactIds],
+      [artifactIds, vulnerabilityId],
     );
-    // An attestation about several artifacts of the page is read once.
-    const read = new Map<string, VexFacts | undefined>();
+    // Rows come per subject and statement, by attestation then statement: each attestation's
+    // statements are gathered once, then read as one document for each of its subjects.
+    const byAttestation = new Map<string, { statements: Map<number, unknown>; documentTimestamp: string | null; subjects: Map<string, typeof rows[number]> }>();
     for (const r of rows) {
-      if (!read.has(r.id)) read.set(r.id, readVex(r.predicate));
-      const facts = read.get(r.id);
+      let a = byAttestation.get(r.id);
+      if (!a) byAttestation.set(r.id, a = { statements: new Map(), documentTimestamp: r.documentTimestamp, subjects: new Map() });
+      a.statements.set(r.ord, r.statement);
+      a.subjects.set(r.artifactId, r);
+    }
+    for (const [id, a] of byAttestation) {
+      const facts = readVex(a.documentTimestamp === null ? { statements: [...a.statements.values()] } : { timestamp: a.documentTimestamp, statements: [...a.statements.values()] });
       if (!facts) continue;
-      out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { attestationId: r.id, signer: r.signer, verifiedAt: r.verifiedAt, subject: { digest: r.digest, name: r.name }, facts }]);
+      for (const r of a.subjects.values()) {
+        out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { attestationId: id, signer: r.signer, verifiedAt: r.verifiedAt, subject: { digest: r.digest, name: r.name }, facts }]);
+      }
     }
     return out;
   }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { canonicalizePurl, compareVersions, ecosystemOf, parseVers, versBounds, versContains, versionSortKey, PurlError, VersError, type VersRange } from '../purl/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { CandidateComponent, UsageCursor, UsageRepository } from '../graph/usage.repository.ts';
-import { vexStatus, type VexDocument, type VexVerdict } from './vex-status.ts';
+import { normalizeVulnerabilityId, vexStatus, type VexDocument, type VexVerdict } from './vex-status.ts';
 
 /**
  * `environment`: only artifacts deployed there now (a deployment recorded and not replaced).
@@ -152,7 +152,7 @@ export class UsageService {
       this.repo.servicesOf(artifactIds),
       this.repo.currentDeploymentsOf(artifactIds),
       this.repo.paths(page.map((h) => ({ sbomId: h.sbomId, componentId: h.componentId }))),
-      q.vulnerability ? this.repo.vexOf(artifactIds) : new Map<string, VexDocument[]>(),
+      q.vulnerability ? this.repo.vexOf(artifactIds, normalizeVulnerabilityId(q.vulnerability)) : new Map<string, VexDocument[]>(),
     ]);
     const matches: UsageMatch[] = page.map((h) => {
       const m: UsageMatch = {

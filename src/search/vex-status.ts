@@ -3,7 +3,7 @@
 // ingest and whose subject is the hit's artifact; a VEX document merely found anywhere counts for
 // nothing. Spec: https://github.com/openvex/spec/blob/main/OPENVEX-SPEC.md (v0.2.0).
 import { canonicalizePurl, type CanonicalPurl } from '../purl/index.ts';
-import type { VexComponent, VexFacts, VexProduct, VexStatementFacts, VexStatus } from '../attest/index.ts';
+import { normalizeVulnerabilityId, type VexComponent, type VexFacts, type VexProduct, type VexStatementFacts, type VexStatus } from '../attest/index.ts';
 
 /** One verified OpenVEX attestation, as seen from one of its subjects. */
 export interface VexDocument {
@@ -27,10 +27,7 @@ export interface VexVerdict {
   signer: string;
 }
 
-/** Vulnerability ids compare without regard to case or surrounding space (cve-2021-44228 = CVE-2021-44228). */
-export function normalizeVulnerabilityId(id: string): string {
-  return id.trim().toUpperCase();
-}
+export { normalizeVulnerabilityId };
 
 function namesVulnerability(s: VexStatementFacts, wanted: string): boolean {
   return normalizeVulnerabilityId(s.vulnerability) === wanted || s.aliases.some((a) => normalizeVulnerabilityId(a) === wanted);

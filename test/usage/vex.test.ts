@@ -96,6 +96,38 @@ test('a VEX signed by a key we do not trust is refused at ingest and never count
   assert.equal(byArtifact(await usage({ purl: 'pkg:npm/semver', vulnerability: CVE })).get(A)?.vex?.status, 'affected');
 });
 
+test('statements are indexed by vulnerability id and alias, normalized; the backfill rebuilds the same rows', async () => {
+  // A v0.0.x statement (vulnerability as a string) with stray space and lower case, and a v0.2.0
+  // one whose alias repeats its name: each id once per statement.
+  const res = await uploadVex(vexDoc('2026-11-20T00:00:00Z', [
+    { vulnerability: ' cve-2099-7777 ', status: 'under_investigation' },
+    { vulnerability: { '@id': 'https://nvd.nist.gov/vuln/detail/CVE-2099-8888', name: 'CVE-2099-8888', aliases: ['cve-2099-8888', 'GHSA-8888-8888-8888', 42] }, status: 'fixed', timestamp: '2026-11-21T00:00:00Z' },
+  ]), 'managed-p256.key', B);
+  assert.equal(res.statusCode, 201, res.body);
+  const attestation = (res.json() as { id: string }).id;
+  const rows = async () => (await t.db.pool.query<{ vulnerability_id: string; ord: number; document_timestamp: string }>(
+    'SELECT vulnerability_id, ord, document_timestamp FROM vex_statement WHERE attestation_id = $1 ORDER BY ord, vulnerability_id', [attestation])).rows;
+  const indexed = await rows();
+  assert.deepEqual(indexed.map((r) => [r.ord, r.vulnerability_id]), [[0, 'CVE-2099-7777'], [1, 'CVE-2099-8888'], [1, 'GHSA-8888-8888-8888']]);
+  assert.ok(indexed.every((r) => r.document_timestamp === '2026-11-20T00:00:00Z'));
+
+  const r = byArtifact(await usage({ purl: 'pkg:npm/semver', vulnerability: 'CVE-2099-7777' }));
+  assert.equal(r.get(B)?.vex?.status, 'under_investigation');
+  assert.equal(r.get(B)?.vex?.timestamp, '2026-11-20T00:00:00.000Z', 'inherited from the document');
+  const f = byArtifact(await usage({ purl: 'pkg:npm/semver', vulnerability: 'ghsa-8888-8888-8888' })).get(B)?.vex;
+  assert.equal(f?.status, 'fixed');
+  assert.equal(f?.vulnerability, 'CVE-2099-8888');
+  assert.equal(f?.timestamp, '2026-11-21T00:00:00.000Z', 'its own timestamp');
+
+  // What the migration runs for attestations stored before it: the same rows, and running it
+  // again adds none.
+  await t.db.pool.query('DELETE FROM vex_statement WHERE attestation_id = $1', [attestation]);
+  assert.deepEqual(await rows(), []);
+  await t.db.pool.query("SELECT attestant_index_vex(id) FROM attestation WHERE predicate_kind = 'openvex'");
+  await t.db.pool.query("SELECT attestant_index_vex(id) FROM attestation WHERE predicate_kind = 'openvex'");
+  assert.deepEqual(await rows(), indexed);
+});
+
 test('a bad vulnerability id is 400 with a pointer', async () => {
   const res = await t.app.inject({ method: 'GET', url: '/v1/components/usage?purl=pkg:npm/semver&vulnerability=CVE%202021', headers: t.auth() });
   assert.equal(res.statusCode, 400);
