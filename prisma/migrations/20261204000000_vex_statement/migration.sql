@@ -19,12 +19,18 @@ CREATE TABLE vex_statement (
 
 -- Indexes one stored OpenVEX attestation (idempotent): called by ingest in the attestation's
 -- transaction, and below for the attestations stored before this migration. The predicate is
--- read once (one detoast) and walked in SQL.
+-- detoasted once, in the materialized CTE: read per output row instead, a 300-statement (160 KB)
+-- document took 18.5 ms to index.
 CREATE FUNCTION attestant_index_vex(p_attestation uuid) RETURNS void LANGUAGE sql AS $$
+  WITH doc AS MATERIALIZED (
+    SELECT a.id, a.predicate->'statements' AS statements, a.predicate->>'timestamp' AS ts
+    FROM attestation a
+    WHERE a.id = p_attestation AND a.predicate_kind = 'openvex'
+  )
   INSERT INTO vex_statement (attestation_id, vulnerability_id, ord, statement, document_timestamp)
-  SELECT DISTINCT ON (ids.id, st.ord) a.id, ids.id, st.ord - 1, st.s, a.predicate->>'timestamp'
-  FROM attestation a
-  CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(a.predicate->'statements') = 'array' THEN a.predicate->'statements' ELSE '[]' END) WITH ORDINALITY AS st(s, ord)
+  SELECT DISTINCT ON (ids.id, st.ord) doc.id, ids.id, st.ord - 1, st.s, doc.ts
+  FROM doc
+  CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(doc.statements) = 'array' THEN doc.statements ELSE '[]' END) WITH ORDINALITY AS st(s, ord)
   CROSS JOIN LATERAL (
     SELECT upper(btrim(x, E' \t\n\u000B\f\r\u00A0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u2028\u2029\u202F\u205F\u3000\uFEFF')) AS id
     FROM (
@@ -39,7 +45,7 @@ CREATE FUNCTION attestant_index_vex(p_attestation uuid) RETURNS void LANGUAGE sq
     ) AS v(x)
     WHERE x IS NOT NULL
   ) AS ids
-  WHERE a.id = p_attestation AND a.predicate_kind = 'openvex' AND ids.id <> ''
+  WHERE ids.id <> ''
   ON CONFLICT DO NOTHING
 $$;
 
