@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { canonicalizePurl, compareVersions, ecosystemOf, parseVers, versBounds, versContains, versionSortKey, PurlError, VersError, type VersRange } from '../purl/index.ts';
 import { AppError } from '../platform/errors.ts';
 import type { CandidateComponent, UsageCursor, UsageRepository } from '../graph/usage.repository.ts';
-import { normalizeVulnerabilityId, vexStatus, type VexDocument, type VexVerdict } from './vex-status.ts';
+import { normalizeVulnerabilityId } from '../attest/index.ts';
+import { vexStatus, type VexDocument, type VexVerdict } from './vex-status.ts';
 
 /**
  * `environment`: only artifacts deployed there now (a deployment recorded and not replaced).

@@ -27,8 +27,6 @@ export interface VexVerdict {
   signer: string;
 }
 
-export { normalizeVulnerabilityId };
-
 function namesVulnerability(s: VexStatementFacts, wanted: string): boolean {
   return normalizeVulnerabilityId(s.vulnerability) === wanted || s.aliases.some((a) => normalizeVulnerabilityId(a) === wanted);
 }

@@ -28,7 +28,7 @@ CREATE FUNCTION attestant_index_vex(p_attestation uuid) RETURNS void LANGUAGE sq
     WHERE a.id = p_attestation AND a.predicate_kind = 'openvex'
   )
   INSERT INTO vex_statement (attestation_id, vulnerability_id, ord, statement, document_timestamp)
-  SELECT DISTINCT ON (ids.id, st.ord) doc.id, ids.id, st.ord - 1, st.s, doc.ts
+  SELECT doc.id, ids.id, st.ord - 1, st.s, doc.ts
   FROM doc
   CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(doc.statements) = 'array' THEN doc.statements ELSE '[]' END) WITH ORDINALITY AS st(s, ord)
   CROSS JOIN LATERAL (
@@ -46,6 +46,7 @@ CREATE FUNCTION attestant_index_vex(p_attestation uuid) RETURNS void LANGUAGE sq
     WHERE x IS NOT NULL
   ) AS ids
   WHERE ids.id <> ''
+  -- An alias that repeats the name, or a second call for the same attestation, adds nothing.
   ON CONFLICT DO NOTHING
 $$;
 
