@@ -30,7 +30,7 @@ test('group commit: 200 appends over 20 turns land in far fewer transactions, al
   assert.equal(r.count, 200);
 });
 
-test('appends made in one turn of the event loop go to PostgreSQL as one batch, even with a lane free', async () => {
+test('appends made in one turn of the event loop go to PostgreSQL as one batch, even with no batch in flight', async () => {
   const d = await freshDatabase();
   const log = new AuditLog(d.pool);
   await Promise.all(Array.from({ length: 40 }, (_, i) => log.append(decisionEntry(i))));
