@@ -162,7 +162,9 @@ export class UsageRepository {
       const facts = readVex(a.documentTimestamp === null ? { statements: [...a.statements.values()] } : { timestamp: a.documentTimestamp, statements: [...a.statements.values()] });
       if (!facts) continue;
       for (const r of a.subjects.values()) {
-        out.set(r.artifactId, [...(out.get(r.artifactId) ?? []), { attestationId: id, signer: r.signer, verifiedAt: r.verifiedAt, subject: { digest: r.digest, name: r.name }, facts }]);
+        let docs = out.get(r.artifactId);
+        if (!docs) out.set(r.artifactId, (docs = []));
+        docs.push({ attestationId: id, signer: r.signer, verifiedAt: r.verifiedAt, subject: { digest: r.digest, name: r.name }, facts });
       }
     }
     return out;
