@@ -42,8 +42,10 @@ test('a stale postmaster.pid (its process is gone) is not a running server', () 
 
 test('a killed process its parent has not reaped yet (a zombie) counts as dead', async () => {
   assert.equal(isAlive(process.pid), true);
-  // The shell starts `sleep 0`, prints its pid, then becomes `sleep 5`, which never reaps it.
-  const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  // perl forks a child that exits at once, prints its pid and sleeps without ever waiting for it.
+  // (A shell is not used: whether it reaps a background job before `exec` is a race, and one CI
+  // run lost it.)
+  const parent = spawn('perl', ['-e', '$| = 1; my $p = fork() // die "fork: $!"; if ($p == 0) { exit 0 } print "$p\\n"; sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
   try {
     const pid = Number(await new Promise<string>((resolve) => parent.stdout!.once('data', (b: Buffer) => resolve(String(b).trim()))));
     for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 20));
