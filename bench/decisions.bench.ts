@@ -22,7 +22,7 @@ const CONNECTIONS = 64;
 const DURATION = Number(process.env.BENCH_DECISION_SECONDS ?? 6);
 /** Rounds of each server, alternated; the median round of each is compared. */
 const ROUNDS = Number(process.env.BENCH_DECISION_ROUNDS ?? 5);
-const WARM_UP_SECONDS = 3;
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
 /**
  * The paced comparison offers this share of the service's own saturated throughput, to the
  * service and to the bare route alike: latency under a load the server keeps up with, without

@@ -1,5 +1,6 @@
 // Shared benchmark plumbing: every figure is printed next to a baseline measured in the same run,
 // as a ratio, because absolute times on these shared machines are noise.
+import { rmSync } from 'node:fs';
 import pg from 'pg';
 import { startEmbeddedPostgres } from '../src/platform/embedded-postgres.ts';
 import { migrate } from '../src/platform/migrations.ts';
@@ -54,9 +55,14 @@ export async function benchDatabase(label: string): Promise<BenchDatabase> {
   let serverUrl = process.env.DATABASE_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!serverUrl) {
-    const e = await startEmbeddedPostgres(`/tmp/attestant-bench-pg-${process.pid}`);
+    const dataDir = `/tmp/attestant-bench-pg-${process.pid}`;
+    const e = await startEmbeddedPostgres(dataDir);
     serverUrl = e.url;
-    stop = e.stop;
+    // The cluster holds about a gigabyte of WAL after the decisions bench: it goes with the run.
+    stop = async () => {
+      await e.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    };
   }
   const name = `attestant_bench_${label}_${process.pid}`;
   const admin = new pg.Client({ connectionString: serverUrl });
