@@ -60,6 +60,19 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
 }
 
 /**
+ * The audit log appends about 15 MB of table and index pages a second under decision load, far
+ * more than the background writer cleans, so the appending backend itself writes the buffers it
+ * evicts, into the kernel's page cache and without asking for writeback (PostgreSQL's default,
+ * backend_flush_after = 0). The kernel then holds 300–900 MB of them dirty and writes them out in
+ * one burst every 30 seconds (dirty_expire_centisecs), at up to 1.8 GB/s, and every commit's WAL
+ * flush waits behind that burst: p99 of 40–90 ms in the rounds it hit, against 6–10 ms in the
+ * others. Asking for writeback every 256 kB (the checkpointer's own default) kept the dirty pages
+ * near 128 MB and the bursts smaller: 1 decision round in 25 over 15 ms, against 17 in 45.
+ * bench/FINDINGS.md, entry (k).
+ */
+const WRITEBACK_FLAGS = ['-c', 'backend_flush_after=256kB'];
+
+/**
  * The process that started the embedded server, recorded in its data directory. PostgreSQL does
  * not stop when the process that started it is killed (SIGKILL, the OOM killer): this tells a
  * server left behind that way from one another live process is using.
@@ -208,7 +221,7 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
     // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...WRITEBACK_FLAGS],
     onLog: (m) => { const line = String(m).trim(); noteLine(line); log(line); },
     onError: (m) => { const line = String(m instanceof Error ? m.message : m).trim(); noteLine(line); log(line); },
   });
