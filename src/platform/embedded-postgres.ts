@@ -67,7 +67,7 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
  * one burst every 30 seconds (dirty_expire_centisecs), at up to 1.8 GB/s, and every commit's WAL
  * flush waits behind that burst: p99 of 40–90 ms in the rounds it hit, against 6–10 ms in the
  * others. Asking for writeback every 256 kB (the checkpointer's own default) kept the dirty pages
- * near 128 MB and the bursts smaller: 1 decision round in 25 over 15 ms, against 17 in 45.
+ * near 128 MB and the bursts smaller: 3 decision rounds in 45 over 15 ms, against 17 in 45.
  * bench/FINDINGS.md, entry (k).
  */
 const WRITEBACK_FLAGS = ['-c', 'backend_flush_after=256kB'];
