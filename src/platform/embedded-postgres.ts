@@ -63,11 +63,11 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
  * The audit log appends about 15 MB of table and index pages a second under decision load, far
  * more than the background writer cleans, so the appending backend itself writes the buffers it
  * evicts, into the kernel's page cache and without asking for writeback (PostgreSQL's default,
- * backend_flush_after = 0). The kernel then holds 300–900 MB of them dirty and writes them out in
+ * backend_flush_after = 0). The kernel then holds 260–880 MB of them dirty and writes them out in
  * one burst every 30 seconds (dirty_expire_centisecs), at up to 1.8 GB/s, and every commit's WAL
- * flush waits behind that burst: p99 of 40–90 ms in the rounds it hit, against 6–10 ms in the
+ * flush waits behind that burst: p99 of 25–90 ms in the rounds it hit, against 6–12 ms in the
  * others. Asking for writeback every 256 kB (the checkpointer's own default) kept the dirty pages
- * near 128 MB and the bursts smaller: 3 decision rounds in 45 over 15 ms, against 17 in 45.
+ * near 128 MB and the bursts smaller: 3 decision rounds in 45 over 15 ms, against 15 in 45.
  * bench/FINDINGS.md, entry (k).
  */
 const WRITEBACK_FLAGS = ['-c', 'backend_flush_after=256kB'];
