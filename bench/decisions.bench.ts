@@ -4,9 +4,9 @@
 // reaches when it does nothing but the same durable group commit. Also the cold-miss latency for an
 // artifact with 5 attestations and a 1,000-component SBOM.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { findFreePort } from '../src/platform/embedded-postgres.ts';
 import { connectDatabase } from '../src/platform/database.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -53,6 +53,7 @@ function wrk(url: string, opts: LoadOptions, seconds: number): Promise<Cannon> {
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.on('exit', (code) => {
+      rmSync(dirname(lua), { recursive: true, force: true });
       const m = /JSON (\{.*\})/.exec(out);
       if (!m) return reject(new Error(`wrk exited ${code}: ${out.slice(0, 500)}`));
       const j = JSON.parse(m[1]!) as { rps: number; p50: number; p99: number; n: number; errors: number; non2xx: number };
@@ -456,6 +457,7 @@ spec:
     await app.close().catch(() => {});
     await db.close();
     await bdb.dispose();
+    rmSync(policyDir, { recursive: true, force: true });
   }
   return results;
 }

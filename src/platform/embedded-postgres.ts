@@ -60,17 +60,26 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
 }
 
 /**
- * The audit log appends about 15 MB of table and index pages a second under decision load, far
- * more than the background writer cleans, so the appending backend itself writes the buffers it
- * evicts, into the kernel's page cache and without asking for writeback (PostgreSQL's default,
- * backend_flush_after = 0). The kernel then holds 260–880 MB of them dirty and writes them out in
- * one burst every 30 seconds (dirty_expire_centisecs), at up to 1.8 GB/s, and every commit's WAL
- * flush waits behind that burst: p99 of 25–90 ms in the rounds it hit, against 6–12 ms in the
- * others. Asking for writeback every 256 kB (the checkpointer's own default) kept the dirty pages
- * near 128 MB and the bursts smaller: 3 decision rounds in 45 over 15 ms, against 15 in 45.
- * bench/FINDINGS.md, entry (k).
+ * The audit log appends about 15 MB of table and index pages a second under decision load, and
+ * every commit's WAL flush waits behind whatever else the disk is writing at that moment. Two
+ * settings keep PostgreSQL's own writes of those pages from arriving in bursts.
+ *
+ * backend_flush_after = 256kB (the checkpointer's own default): the appending backend writes the
+ * buffers it evicts, and by default (0) never asks the kernel to write them back, so the kernel
+ * held 260–880 MB of them dirty and wrote them out every 30 seconds at up to 1.8 GB/s: a p99 of
+ * 25–90 ms in the rounds that burst hit, against 6–12 ms in the others (bench/FINDINGS.md, (k)).
+ *
+ * shared_buffers = 32MB: PostgreSQL 15 extends a table by writing a zero-filled page, and that
+ * page stays dirty in the kernel until its buffer is evicted and written over it, so the kernel
+ * holds about shared_buffers of the log's files dirty at all times (measured: 135 MB at 128 MB,
+ * 527 MB at 512 MB, 32 MB at 32 MB). The kernel expires dirty data per file, so every 30 seconds
+ * it wrote all of it in one burst (about 300 MB/s here), and the decision round that burst fell
+ * in was the slowest of the five in all eleven runs at the default 128 MB (p99 23–54 ms); at
+ * 32 MB it was not, in three of four (FINDINGS, (l)). The facts a decision needs are cached in
+ * the service's process, and the where-used queries' pages still fit; the rest is in the
+ * kernel's page cache.
  */
-const WRITEBACK_FLAGS = ['-c', 'backend_flush_after=256kB'];
+const WRITEBACK_FLAGS = ['-c', 'backend_flush_after=256kB', '-c', 'shared_buffers=32MB'];
 
 /**
  * The process that started the embedded server, recorded in its data directory. PostgreSQL does

@@ -48,6 +48,9 @@ test('killed, the embedded server is started again on the same port with its dat
     const second = runningPostmaster(join(dir, 'pgdata'));
     assert.ok(second && second.pid !== first.pid, 'a new server runs');
     assert.equal(second.port, first.port, 'on the port the pools know');
+    // The write settings the audit log's latency depends on (embedded-postgres.ts) survive the restart.
+    const { rows: settings } = await query(db.url, "SELECT current_setting('backend_flush_after') AS flush, current_setting('shared_buffers') AS buffers");
+    assert.deepEqual(settings, [{ flush: '256kB', buffers: '32MB' }]);
     assert.ok(warnings.some((m) => m.includes(`(pid ${first.pid}) exited (SIGKILL) while in use`)), warnings.join('\n'));
     assert.ok(warnings.some((m) => m.includes('is running again')), warnings.join('\n'));
     assert.equal(restarts, 1);
