@@ -75,7 +75,7 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
  * 527 MB at 512 MB, 32 MB at 32 MB). The kernel expires dirty data per file, so every 30 seconds
  * it wrote all of it in one burst (about 300 MB/s here), and the decision round that burst fell
  * in was the slowest of the five in all eleven runs at the default 128 MB (p99 23–54 ms); at
- * 32 MB it was in one run of eight, when the disk itself stalled (FINDINGS, (l)). The facts a
+ * 32 MB it was in one run of ten, when the disk itself stalled (FINDINGS, (l)). The facts a
  * decision needs are cached in the service's process, and the where-used queries' pages still
  * fit; the rest is in the kernel's page cache.
  */
