@@ -79,7 +79,7 @@ export function runningPostmaster(dataDir: string): { pid: number; port: number 
  * decision needs are cached in the service's process, and the where-used queries' pages still
  * fit; the rest is in the kernel's page cache.
  */
-const WRITEBACK_FLAGS = ['-c', 'backend_flush_after=256kB', '-c', 'shared_buffers=32MB'];
+const AUDIT_WRITE_FLAGS = ['-c', 'backend_flush_after=256kB', '-c', 'shared_buffers=32MB'];
 
 /**
  * The process that started the embedded server, recorded in its data directory. PostgreSQL does
@@ -230,7 +230,7 @@ export async function startEmbeddedPostgres(dataDir: string, opts: StartEmbedded
     // PostgreSQL refuses to run as root; the package then runs it as a 'postgres' system user.
     createPostgresUser: isRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...WRITEBACK_FLAGS],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', ...AUDIT_WRITE_FLAGS],
     onLog: (m) => { const line = String(m).trim(); noteLine(line); log(line); },
     onError: (m) => { const line = String(m instanceof Error ? m.message : m).trim(); noteLine(line); log(line); },
   });
