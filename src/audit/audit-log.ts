@@ -3,8 +3,8 @@
 // rather than per decision. A batch is ONE statement in its own implicit transaction (see
 // batch-writer.ts).
 import type pg from 'pg';
-import { blobDigest, eventBody } from './chain.ts';
-import { appendInTransaction, BatchWriter, type AuditBatch } from './batch-writer.ts';
+import { blobDigest, eventBodyOf, type EventColumns } from './chain.ts';
+import { appendInTransaction, auditColumns, BatchWriter, type AuditBatch } from './batch-writer.ts';
 import { AppError } from '../platform/errors.ts';
 
 /**
@@ -38,17 +38,21 @@ function newBlobs(entries: AuditEntry[], stored: ReadonlySet<string>): AuditBlob
   return [...out.values()].sort((a, b) => (a.digest < b.digest ? -1 : 1));
 }
 
-function toBatch(bodies: string[], blobs: AuditBlob[]): AuditBatch {
-  return { bodies, blobs: blobs.map((b) => [b.digest, b.body]) };
+function toBatch(events: PreparedEvent[], blobs: AuditBlob[]): AuditBatch {
+  return { bodies: events.map((e) => e.body), blobs: blobs.map((b) => [b.digest, b.body]), columns: auditColumns(events) };
 }
 
-/** The events' bodies, in order. */
-function eventBodies(entries: AuditEntry[]): string[] {
-  return entries.map((e) => eventBody({ at: e.at ?? new Date(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, payload: e.payload ?? null }));
+/** An event's columns and the body that repeats them. */
+interface PreparedEvent extends EventColumns { body: string }
+
+function prepare(e: AuditEntry): PreparedEvent {
+  const c: PreparedEvent = { at: (e.at ?? new Date()).toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, body: '' };
+  c.body = eventBodyOf(c, e.payload ?? null);
+  return c;
 }
 
-function hasNul(body: string): boolean {
-  return body.includes('\\u0000');
+function hasNul(e: PreparedEvent): boolean {
+  return e.body.includes('\\u0000');
 }
 
 function nulRejected(): AuditEntryRejected {
@@ -58,9 +62,9 @@ function nulRejected(): AuditEntryRejected {
 /** Appends inside the caller's transaction (ingests, exceptions); the chain lock is held until it commits. */
 export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  const bodies = eventBodies(entries);
-  if (bodies.some(hasNul)) throw nulRejected();
-  await appendInTransaction(client, toBatch(bodies, newBlobs(entries, new Set())));
+  const events = entries.map(prepare);
+  if (events.some(hasNul)) throw nulRejected();
+  await appendInTransaction(client, toBatch(events, newBlobs(entries, new Set())));
 }
 
 /** An entry the log cannot store (it never reaches a batch). */
@@ -140,12 +144,12 @@ export class AuditLog {
     } else {
       batch = this.queue.splice(0, AUDIT_MAX_BATCH);
     }
-    let bodies = eventBodies(batch.map((p) => p.entry));
+    let events = batch.map((p) => prepare(p.entry));
     // PostgreSQL text cannot hold U+0000: such an entry would fail its whole batch, so it fails alone.
-    if (bodies.some(hasNul)) {
-      const all = bodies;
+    if (events.some(hasNul)) {
+      const all = events;
       batch = batch.filter((p, i) => (hasNul(all[i]!) ? (p.reject(nulRejected()), false) : true));
-      bodies = all.filter((b) => !hasNul(b));
+      events = all.filter((e) => !hasNul(e));
       if (batch.length === 0) {
         if (this.queue.length > 0) this.schedule();
         return;
@@ -156,7 +160,7 @@ export class AuditLog {
     if (batch.length > this.maxBatch) this.maxBatch = batch.length;
     const blobs = newBlobs(batch.map((p) => p.entry), this.stored);
     const t0 = performance.now();
-    this.writer.write(toBatch(bodies, blobs)).then(
+    this.writer.write(toBatch(events, blobs)).then(
       () => {
         this.onCommit?.(batch.length, (performance.now() - t0) / 1000);
         if (this.stored.size + blobs.length > 10_000) this.stored.clear();

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { eventBody, GENESIS_HASH, JsonText, linkHash } from './chain.ts';
-import { chainHashes } from './batch-writer.ts';
+import { auditColumns, chainHashes } from './batch-writer.ts';
 
 const at = new Date('2026-11-22T05:31:05.123Z');
 
@@ -33,4 +33,14 @@ test('the writer chains a batch exactly as the link hash defines it: sha256(prev
     prev = h;
   });
   assert.deepEqual(chainHashes(GENESIS_HASH, []), []);
+});
+
+test('the columns go joined when every value can be, and not at all when one cannot', () => {
+  const at = '2026-12-04T10:11:12.345Z';
+  assert.deepEqual(auditColumns([
+    { at, kind: 'decision', actor: 'ci', subject: 'sha256:aa' },
+    { at, kind: 'token.minted', actor: null, subject: null },
+  ]), { at: `${at}\n${at}`, kinds: 'decision\ntoken.minted', actors: 'ci\n', subjects: 'sha256:aa\n' });
+  assert.equal(auditColumns([{ at, kind: 'decision', actor: 'a\nb', subject: null }]), undefined);
+  assert.equal(auditColumns([{ at, kind: 'decision', actor: null, subject: '' }]), undefined);
 });

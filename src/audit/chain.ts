@@ -36,8 +36,16 @@ export class JsonText {
  * text itself and needs no canonical form.
  */
 export function eventBody(e: ChainEvent): string {
-  const payload = e.payload instanceof JsonText ? e.payload.text : JSON.stringify(e.payload);
-  return `{"at":"${e.at.toISOString()}","kind":${JSON.stringify(e.kind)},"actor":${jsonOrNull(e.actor)},"subject":${jsonOrNull(e.subject)}${payload === undefined ? '' : `,"payload":${payload}`}}`;
+  return eventBodyOf({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null }, e.payload);
+}
+
+/** The columns an event's body repeats (audit_event.at, kind, actor, subject); `at` as toISOString writes it. */
+export interface EventColumns { at: string; kind: string; actor: string | null; subject: string | null }
+
+/** eventBody, for a writer that also sends the columns and so formats `at` once. */
+export function eventBodyOf(c: EventColumns, payloadValue: unknown): string {
+  const payload = payloadValue instanceof JsonText ? payloadValue.text : JSON.stringify(payloadValue);
+  return `{"at":"${c.at}","kind":${JSON.stringify(c.kind)},"actor":${jsonOrNull(c.actor)},"subject":${jsonOrNull(c.subject)}${payload === undefined ? '' : `,"payload":${payload}`}}`;
 }
 
 function jsonOrNull(s: string | null | undefined): string {

@@ -202,3 +202,47 @@ test('verifying from a checkpoint walks only the events after it, and still find
   assert.throws(() => parseCheckpoint('12'), /--from takes SEQ:HASH/);
   assert.throws(() => parseCheckpoint(`x:${'a'.repeat(64)}`), /--from takes SEQ:HASH/);
 });
+
+test('the writer sends the indexed columns beside the bodies; values it cannot join are parsed from the bodies instead', async () => {
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  const at = new Date('2026-12-04T10:11:12.345Z');
+  // One batch: joinable values, with a lone NULL actor and NULL subjects among them.
+  await Promise.all([
+    log.append({ kind: 'decision', actor: 'ci', subject: 'sha256:aa', payload: { i: 1 }, at }),
+    log.append({ kind: 'token.minted', payload: { i: 2 }, at }),
+    log.append({ kind: 'decision', actor: 'cd', subject: null as unknown as undefined, payload: { i: 3 }, at }),
+  ]);
+  // A batch of one event with no actor (an empty joined list is one NULL, not none).
+  await log.append({ kind: 'exception.created', subject: 'pkg:npm/x', payload: { i: 4 }, at });
+  // Values the joined lists cannot carry: a newline, an empty string. This batch goes without columns.
+  await Promise.all([
+    log.append({ kind: 'decision', actor: 'two\nlines', subject: 'sha256:bb', payload: { i: 5 }, at }),
+    log.append({ kind: 'decision', actor: '', subject: 'sha256:cc', payload: { i: 6 }, at }),
+  ]);
+  assert.equal(log.batches, 3);
+  const { rows } = await d.pool.query<{ at: Date; kind: string; actor: string | null; subject: string | null; body: string }>(
+    'SELECT at, kind, actor, subject, body FROM audit_event ORDER BY seq');
+  assert.deepEqual(rows.map((r) => [r.at.toISOString(), r.kind, r.actor, r.subject]), [
+    [at.toISOString(), 'decision', 'ci', 'sha256:aa'],
+    [at.toISOString(), 'token.minted', null, null],
+    [at.toISOString(), 'decision', 'cd', null],
+    [at.toISOString(), 'exception.created', null, 'pkg:npm/x'],
+    [at.toISOString(), 'decision', 'two\nlines', 'sha256:bb'],
+    [at.toISOString(), 'decision', '', 'sha256:cc'],
+  ]);
+  const r = await verifyAuditChain(d.pool);
+  assert.deepEqual(r.ok && r.count, 6);
+});
+
+test('columns that do not match the bodies in number are refused, and nothing is written', async () => {
+  const d = await freshDatabase();
+  const body = (i: number) => JSON.stringify({ at: '2026-12-04T10:11:12.345Z', kind: 'k', actor: null, subject: null, payload: { i } });
+  await assert.rejects(
+    d.pool.query('SELECT attestant_audit_append($1::text, NULL, NULL, NULL, $2::text, $3::text, $4::text, $5::text)',
+      [`${body(1)}\n${body(2)}`, '2026-12-04T10:11:12.345Z', 'k\nk', '\n', '\n']),
+    (e: { code?: string }) => e.code === '22023',
+  );
+  const { rows } = await d.pool.query('SELECT count(*)::int AS n FROM audit_event');
+  assert.equal(rows[0].n, 0);
+});
