@@ -40,7 +40,8 @@ export function withRatio(r: Omit<BenchResult, 'ratio'>): BenchResult {
 export function formatResult(r: BenchResult): string {
   const v = `${r.value.toFixed(r.value < 10 ? 3 : 1)} ${r.unit}`;
   const base = r.baseline ? `  vs ${r.baseline.name} ${r.baseline.value.toFixed(r.baseline.value < 10 ? 3 : 1)} ${r.unit}` : '';
-  const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(2)}` : '';
+  // Three decimals below 1, so that a ratio just under a target (0.396 against >= 0.4) never prints as meeting it.
+  const ratio = r.ratio !== undefined ? `  ratio ${r.ratio.toFixed(r.ratio < 1 ? 3 : 2)}` : '';
   const target = r.target ? `  (target ${r.target})` : '';
   return `${r.name}: ${v}${base}${ratio}${target}${r.note ? `\n    ${r.note}` : ''}`;
 }
