@@ -1,9 +1,10 @@
 // One group-commit batch to PostgreSQL: a single statement, its own transaction.
 // attestant_audit_append takes the chain lock, compares the head and inserts the events (and the
 // reasons texts they reference), with the indexed columns the writer sends beside the bodies so
-// that the database need not parse them (20261204010000_audit_append_columns). The writer chains the batch itself from the head it expects, so
-// the database hashes nothing; when that expectation is wrong (another process appended, or a batch
-// failed) the database chains the batch itself, so a wrong guess is slow, never a broken chain.
+// that the database need not parse them (migration 20261204010000_audit_append_columns). The
+// writer chains the batch itself from the head it expects, so the database hashes nothing; when
+// that expectation is wrong (another process appended, or a batch failed) the database chains the
+// batch itself, so a wrong guess is slow, never a broken chain.
 import type pg from 'pg';
 import { linkHash, type EventColumns } from './chain.ts';
 
