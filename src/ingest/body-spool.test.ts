@@ -2,13 +2,13 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { SpooledBody } from './body-spool.ts';
 import { BodyError } from './body.ts';
+import { scratchDir } from '../../test/helpers/scratch-dir.ts';
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 /** A request-like stream delivering `bytes` in pieces of `piece` bytes. */
@@ -36,7 +36,7 @@ describe('SpooledBody', () => {
   });
 
   test('beyond the spill size the body goes to a private file, read back byte-exact, removed on dispose', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
+    const dir = scratchDir('spool-test-');
     const body = await SpooledBody.fromStream(streamOf(data, 777), { limit: 1 << 20, spillBytes: 10_000, tmpDir: dir });
     assert.equal(body.inMemory, false);
     assert.equal(readdirSync(dir).length, 1);
@@ -68,7 +68,7 @@ describe('SpooledBody', () => {
   });
 
   test('a failed spill leaves no file behind', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
+    const dir = scratchDir('spool-test-');
     assert.equal(await code(SpooledBody.fromStream(streamOf(data), { limit: 30_000, spillBytes: 10_000, tmpDir: dir })), 'PAYLOAD_TOO_LARGE');
     assert.deepEqual(readdirSync(dir), []);
     assert.ok(existsSync(dir));
@@ -83,7 +83,7 @@ describe('SpooledBody', () => {
 
 describe('SpooledBody: a stream that fails', () => {
   test('a client abort is a 400-class BodyError, and a spilled file is removed', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'spool-test-'));
+    const dir = scratchDir('spool-test-');
     const failing = new Readable({ read() {} });
     failing.push(randomBytes(20_000));
     setImmediate(() => failing.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })));
@@ -96,7 +96,7 @@ describe('sweepStaleSpools', () => {
   test('removes spool directories older than the cut-off and nothing else', async () => {
     const { sweepStaleSpools } = await import('./body-spool.ts');
     const { mkdirSync, writeFileSync, utimesSync } = await import('node:fs');
-    const dir = mkdtempSync(join(tmpdir(), 'sweep-test-'));
+    const dir = scratchDir('sweep-test-');
     for (const name of ['attestant-upload-old', 'attestant-upload-new', 'other-old']) {
       mkdirSync(join(dir, name));
       writeFileSync(join(dir, name, 'body'), 'x');

@@ -1,13 +1,13 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import schema from './policy.schema.json' with { type: 'json' };
 import { PolicyError, compileIdentity, loadPolicies, parsePolicyFile } from './index.ts';
+import { scratchDir } from '../../test/helpers/scratch-dir.ts';
 
 const FIX = fileURLToPath(new URL('../../test/fixtures/policies/', import.meta.url));
 const read = (rel: string): string => readFileSync(join(FIX, rel), 'utf8');
@@ -54,12 +54,12 @@ describe('loadPolicies', () => {
   });
 
   test('empty directory → empty set', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'attestant-policies-'));
+    const dir = scratchDir('attestant-policies-');
     assert.equal(loadPolicies(dir).policies.length, 0);
   });
 
   test('ConfigMap-style symlinked files are loaded; dotfiles are skipped', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'attestant-policies-'));
+    const dir = scratchDir('attestant-policies-');
     mkdirSync(join(dir, '..data'));
     copyFileSync(join(FIX, 'valid', 'production.yaml'), join(dir, '..data', 'production.yaml'));
     symlinkSync(join('..data', 'production.yaml'), join(dir, 'production.yaml'));

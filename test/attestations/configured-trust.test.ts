@@ -3,17 +3,17 @@
 // VSA predicates, .intoto.jsonl, unknown keys, and trust reload without a restart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testApp } from '../helpers/app.ts';
 import { dsse, PRIVATE_SIGSTORE as FIX, statement as statementAbout, writeTrust as writeTrustFile } from '../helpers/sign.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'attestant-trust-'));
+const dir = scratchDir('attestant-trust-');
 const trustFile = join(dir, 'trust.yaml');
 const writeTrust = (keys: string[]) => writeTrustFile(trustFile, keys);
 writeTrust(['release-p256', 'release-ed25519']);
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-trust-policy-'));
+const policyDir = scratchDir('attestant-trust-policy-');
 writeFileSync(join(policyDir, 'p.yaml'), `apiVersion: attestant.dev/v1
 kind: Policy
 metadata: { name: staging }

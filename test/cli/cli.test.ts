@@ -1,15 +1,15 @@
 // The CLI against the real server over a socket.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testApp, ADMIN_TOKEN } from '../helpers/app.ts';
 import { policyDir, SLSA_GENERATOR_BUILDERS } from '../helpers/policies.ts';
 import { main } from '../../src/cli/main.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const { dir: policyDirPath } = policyDir({ require: { provenance: { builders: SLSA_GENERATOR_BUILDERS }, sbom: true } });
-const scratch = mkdtempSync(join(tmpdir(), 'attestant-cli-'));
+const scratch = scratchDir('attestant-cli-');
 const t = await testApp({ policyDir: policyDirPath });
 const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
 process.env.ATTESTANT_URL = url;
@@ -200,7 +200,7 @@ test('policy validate: the policies a server would load (exit 0), every problem 
   assert.equal(conflict.code, 1);
   assert.match(conflict.err, /b-hotfix\.yaml:7:7: \/spec\/environments\/1: environment "prod" is already governed by policy "production"/);
 
-  const empty = await run('policy', 'validate', mkdtempSync(join(tmpdir(), 'attestant-no-policies-')));
+  const empty = await run('policy', 'validate', scratchDir('attestant-no-policies-'));
   assert.equal(empty.code, 1);
   assert.match(empty.err, /no policy files .* every decision would be unavailable/);
   assert.equal((await run('policy', 'lint')).code, 2);

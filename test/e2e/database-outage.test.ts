@@ -3,20 +3,20 @@
 // killed, is brought back by the service itself.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
 import { openDatabase } from '../../src/platform/database.ts';
 import { runningPostmaster, startEmbeddedPostgres } from '../../src/platform/embedded-postgres.ts';
 import { buildApp } from '../../src/app.ts';
 import { ADMIN_TOKEN } from '../helpers/app.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 // A PostgreSQL of this test's own, so it can be stopped without disturbing other test files.
 const dataDir = `/tmp/attestant-outage-${process.pid}`;
 let pg = await startEmbeddedPostgres(dataDir);
 const port = pg.port;
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-outage-policy-'));
+const policyDir = scratchDir('attestant-outage-policy-');
 writeFileSync(join(policyDir, 'p.yaml'), 'apiVersion: attestant.dev/v1\nkind: Policy\nmetadata: { name: lenient }\nspec:\n  environments: [dev]\n  mode: enforce\n');
 const db = await openDatabase({ databaseUrl: pg.url, dataDir, poolSize: 4 });
 const app = await buildApp({ config: loadConfig({ ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN, LOG_LEVEL: 'silent', ATTESTANT_POLICY_DIR: policyDir }), db, logger: false });

@@ -1,8 +1,8 @@
 // Policy files for tests, written from plain objects so each test states only what it needs.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { scratchDir } from './scratch-dir.ts';
 
 export const SLSA_GENERATOR_BUILDERS = ['https://github.com/slsa-framework/slsa-github-generator/.github/workflows/*@refs/tags/v*'];
 export const EXAMPLE_PACKAGE_REPO = 'github.com/slsa-framework/example-package';
@@ -18,7 +18,7 @@ export function policyYaml(p: PolicySpec): string {
 
 /** A fresh policy directory; `write` replaces a file (then reload through the API). */
 export function policyDir(...policies: PolicySpec[]): { dir: string; write: (file: string, p: PolicySpec | string) => void } {
-  const dir = mkdtempSync(join(tmpdir(), 'attestant-policies-'));
+  const dir = scratchDir('attestant-policies-');
   const write = (file: string, p: PolicySpec | string) => writeFileSync(join(dir, file), typeof p === 'string' ? p : policyYaml(p));
   policies.forEach((p, i) => write(`policy-${i}.yaml`, p));
   return { dir, write };

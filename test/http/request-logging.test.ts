@@ -4,18 +4,17 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/index.ts';
 import { buildApp } from '../../src/app.ts';
 import { ADMIN_TOKEN, freshDatabase } from '../helpers/app.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const chunks: string[] = [];
 const stream = new Writable({ write(chunk, _enc, cb) { chunks.push(String(chunk)); cb(); } });
 const db = await freshDatabase();
 // An empty policy directory: every decision is 503 POLICY_UNAVAILABLE, an error the route must log.
-const policyDir = mkdtempSync(join(tmpdir(), 'attestant-logging-policy-'));
+const policyDir = scratchDir('attestant-logging-policy-');
 const app = await buildApp({ config: loadConfig({ ATTESTANT_ADMIN_TOKEN: ADMIN_TOKEN, ATTESTANT_POLICY_DIR: policyDir }), db, logger: { level: 'info', stream } });
 after(() => app.close());
 const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };

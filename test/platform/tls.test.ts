@@ -2,17 +2,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { connect } from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { freshDatabase } from '../helpers/app.ts';
 import { loadConfig } from '../../src/config/index.ts';
 import { startServer } from '../../src/server.ts';
 import { buildApp } from '../../src/app.ts';
 import { readTlsMaterial } from '../../src/platform/tls-certificate.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
 const dir = new URL('../fixtures/tls/', import.meta.url).pathname;
 
@@ -61,7 +61,7 @@ function presentedFingerprint(port: number): Promise<string> {
 
 async function servedApp(pollMs: number) {
   const db = await freshDatabase();
-  const files = { certFile: join(mkdtempSync(join(tmpdir(), 'attestant-tls-')), 'tls.crt'), keyFile: '' };
+  const files = { certFile: join(scratchDir('attestant-tls-'), 'tls.crt'), keyFile: '' };
   files.keyFile = join(dirname(files.certFile), 'tls.key');
   writeFileSync(files.certFile, fixture('cert.pem'));
   writeFileSync(files.keyFile, fixture('key.pem'));

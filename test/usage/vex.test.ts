@@ -3,13 +3,13 @@
 // SBOM (cyclonedx-npm) bound to two artifacts; VEX about one of them only.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { testApp } from '../helpers/app.ts';
 import { dsse, statement, writeTrust } from '../helpers/sign.ts';
+import { scratchDir } from '../helpers/scratch-dir.ts';
 
-const trustFile = join(mkdtempSync(join(tmpdir(), 'attestant-vex-')), 'trust.yaml');
+const trustFile = join(scratchDir('attestant-vex-'), 'trust.yaml');
 writeTrust(trustFile, ['release-p256']);
 const t = await testApp({ trustConfig: trustFile });
 
