@@ -3,7 +3,7 @@
 // rather than per decision. A batch is ONE statement in its own implicit transaction (see
 // batch-writer.ts).
 import type pg from 'pg';
-import { blobDigest, eventBodyOf, type EventColumns } from './chain.ts';
+import { blobDigest, eventBody, type EventColumns } from './chain.ts';
 import { appendInTransaction, auditColumns, BatchWriter, type AuditBatch } from './batch-writer.ts';
 import { AppError } from '../platform/errors.ts';
 
@@ -47,7 +47,7 @@ interface PreparedEvent extends EventColumns { body: string }
 
 function prepare(e: AuditEntry): PreparedEvent {
   const c: PreparedEvent = { at: (e.at ?? new Date()).toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null, body: '' };
-  c.body = eventBodyOf(c, e.payload ?? null);
+  c.body = eventBody(c, e.payload ?? null);
   return c;
 }
 

@@ -5,6 +5,7 @@ import { eventBody, GENESIS_HASH, JsonText, linkHash } from './chain.ts';
 import { auditColumns, chainHashes } from './batch-writer.ts';
 
 const at = new Date('2026-11-22T05:31:05.123Z');
+const columns = (kind: string, actor?: string | null, subject?: string | null) => ({ at: at.toISOString(), kind, actor: actor ?? null, subject: subject ?? null });
 
 test('an event body is JSON.stringify of { at, kind, actor, subject, payload }, payload given as data or as text', () => {
   const strings = [null, undefined, 'ATTESTANT_ADMIN_TOKEN', 'a"b\\c\n\u0000\u2028', 'lone\udc00'];
@@ -13,13 +14,13 @@ test('an event body is JSON.stringify of { at, kind, actor, subject, payload }, 
     for (const subject of strings) {
       for (const payload of payloads) {
         const expected = JSON.stringify({ at: at.toISOString(), kind: 'decision', actor: actor ?? null, subject: subject ?? null, payload });
-        assert.equal(eventBody({ at, kind: 'decision', actor, subject, payload }), expected);
-        assert.equal(eventBody({ at, kind: 'decision', actor, subject, payload: new JsonText(JSON.stringify(payload)) }), expected);
+        assert.equal(eventBody(columns('decision', actor, subject), payload), expected);
+        assert.equal(eventBody(columns('decision', actor, subject), new JsonText(JSON.stringify(payload))), expected);
       }
     }
   }
   // A missing payload is left out, as JSON.stringify leaves out undefined properties.
-  assert.equal(eventBody({ at, kind: 'k\u0001', payload: undefined }), JSON.stringify({ at: at.toISOString(), kind: 'k\u0001', actor: null, subject: null }));
+  assert.equal(eventBody(columns('k\u0001'), undefined), JSON.stringify({ at: at.toISOString(), kind: 'k\u0001', actor: null, subject: null }));
 });
 
 test('the writer chains a batch exactly as the link hash defines it: sha256(prev + "\\n" + body)', () => {

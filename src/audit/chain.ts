@@ -4,14 +4,6 @@ import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
-export interface ChainEvent {
-  at: Date;
-  kind: string;
-  actor?: string | null;
-  subject?: string | null;
-  payload: unknown;
-}
-
 /** The hash of one link: it covers the previous hash and the event's body (attestant_audit_append computes the same). */
 export function linkHash(prevHash: string, body: string): string {
   return hash('sha256', `${prevHash}\n${body}`, 'hex');
@@ -30,26 +22,21 @@ export class JsonText {
   constructor(readonly text: string) {}
 }
 
-/**
- * The text an event's hash covers (after the previous hash and a newline): the JSON.stringify of
- * { at, kind, actor, subject, payload }. It is stored verbatim, so verification hashes the stored
- * text itself and needs no canonical form.
- */
-export function eventBody(e: ChainEvent): string {
-  return eventBodyOf({ at: e.at.toISOString(), kind: e.kind, actor: e.actor ?? null, subject: e.subject ?? null }, e.payload);
-}
-
 /** The columns an event's body repeats (audit_event.at, kind, actor, subject); `at` as toISOString writes it. */
 export interface EventColumns { at: string; kind: string; actor: string | null; subject: string | null }
 
-/** eventBody, for a writer that also sends the columns and so formats `at` once. */
-export function eventBodyOf(c: EventColumns, payloadValue: unknown): string {
+/**
+ * The text an event's hash covers (after the previous hash and a newline): the JSON.stringify of
+ * { at, kind, actor, subject, payload }. It is stored verbatim, so verification hashes the stored
+ * text itself and needs no canonical form. The writer sends the same columns beside it.
+ */
+export function eventBody(c: EventColumns, payloadValue: unknown): string {
   const payload = payloadValue instanceof JsonText ? payloadValue.text : JSON.stringify(payloadValue);
   return `{"at":"${c.at}","kind":${JSON.stringify(c.kind)},"actor":${jsonOrNull(c.actor)},"subject":${jsonOrNull(c.subject)}${payload === undefined ? '' : `,"payload":${payload}`}}`;
 }
 
-function jsonOrNull(s: string | null | undefined): string {
-  return s == null ? 'null' : JSON.stringify(s);
+function jsonOrNull(s: string | null): string {
+  return s === null ? 'null' : JSON.stringify(s);
 }
 
 
