@@ -70,7 +70,10 @@ export async function appendAuditEvents(client: pg.ClientBase, entries: AuditEnt
 /** An entry the log cannot store (it never reaches a batch). */
 export class AuditEntryRejected extends AppError<'AUDIT_ENTRY_INVALID'> {}
 
-interface Pending { entry: AuditEntry; resolve: () => void; reject: (e: unknown) => void }
+/** Called once: with no argument when the entry is committed, with the error when its batch failed. */
+export type Committed = (err?: unknown) => void;
+
+interface Pending { entry: AuditEntry; done: Committed }
 
 /**
  * Events in one batch at most. Under normal load a batch holds tens; under a flood (every pod of a
@@ -107,10 +110,13 @@ export class AuditLog {
 
   /** Resolves once the entry is committed. */
   append(entry: AuditEntry): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ entry, resolve, reject });
-      if (!this.writing) this.schedule();
-    });
+    return new Promise((resolve, reject) => this.enqueue(entry, (err) => (err === undefined ? resolve() : reject(err))));
+  }
+
+  /** append() for the decision path, which answers from the callback and so spends no promise per decision. */
+  enqueue(entry: AuditEntry, done: Committed): void {
+    this.queue.push({ entry, done });
+    if (!this.writing) this.schedule();
   }
 
   /**
@@ -148,7 +154,7 @@ export class AuditLog {
     // PostgreSQL text cannot hold U+0000: such an entry would fail its whole batch, so it fails alone.
     if (events.some(hasNul)) {
       const all = events;
-      batch = batch.filter((p, i) => (hasNul(all[i]!) ? (p.reject(nulRejected()), false) : true));
+      batch = batch.filter((p, i) => (hasNul(all[i]!) ? (settle(p, nulRejected()), false) : true));
       events = all.filter((e) => !hasNul(e));
       if (batch.length === 0) {
         if (this.queue.length > 0) this.schedule();
@@ -166,12 +172,23 @@ export class AuditLog {
         if (this.stored.size + blobs.length > 10_000) this.stored.clear();
         for (const b of blobs) this.stored.add(b.digest);
         this.release();
-        for (const p of batch) p.resolve();
+        for (const p of batch) settle(p);
       },
       (err: unknown) => {
         this.release();
-        for (const p of batch) p.reject(err);
+        for (const p of batch) settle(p, err);
       },
     );
+  }
+}
+
+/** One caller's callback, kept from stopping the loop that answers the rest of its batch. */
+function settle(p: Pending, err?: unknown): void {
+  try {
+    p.done(err);
+  } catch (thrown) {
+    // Callbacks must not throw (the decision service catches its own); one that does is a bug,
+    // reported without leaving the rest of the batch unanswered.
+    process.emitWarning(thrown instanceof Error ? thrown : new Error(String(thrown)));
   }
 }

@@ -2,11 +2,11 @@
 // because every decision is logged and answered, and the decision route is the hottest there is.
 // Each writer here must produce exactly what JSON.stringify would; the tests hold them to it.
 import { JsonText } from '../audit/chain.ts';
-import type { randomUUID } from 'node:crypto';
+import type { Uuid } from '../platform/uuid.ts';
 import type { Decision, Reason } from '../policy/index.ts';
 
-/** Decision ids are made by randomUUID (written into JSON unescaped, see jsonUuid). */
-export type DecisionId = ReturnType<typeof randomUUID>;
+/** Decision ids are made by uuidV4 (written into JSON unescaped, see jsonUuid). */
+export type DecisionId = Uuid;
 
 export interface DecisionResponse {
   decisionId: DecisionId;
@@ -135,7 +135,7 @@ export class DecisionTemplate {
 
 /**
  * A decision id as a JSON string, its closing quote left to the template. The type is what
- * randomUUID returns: lower-case hex and dashes, which JSON writes as they are.
+ * uuidV4 returns: lower-case hex and dashes, which JSON writes as they are.
  */
 function jsonUuid(id: DecisionId): string {
   return `"${id}`;

@@ -1,19 +1,19 @@
 // The deploy-time path: cached verified facts + active exceptions → pure policy evaluation →
 // durable, group-committed decision + audit row → answer. No network call, no signature check.
 // Anything that prevents a sound answer (no policy, database down) is "unavailable", never allow.
-import { randomUUID } from 'node:crypto';
 import type { Database } from '../platform/database.ts';
 import { withTransaction } from '../platform/database.ts';
 import { UnavailableError, AppError } from '../platform/errors.ts';
 import { isDatabaseUnavailable } from '../platform/database-unavailable.ts';
 import type { Metrics } from '../platform/metrics.ts';
+import { uuidV4 } from '../platform/uuid.ts';
 import { AuditLog, appendAuditEvents, toBlob, type AuditBlob, type AuditEntry } from '../audit/audit-log.ts';
-import { evaluate, type Decision, type PolicyException } from '../policy/index.ts';
+import { evaluate, type ArtifactFacts, type Decision, type LoadedPolicySet, type PolicyException } from '../policy/index.ts';
 import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
 import type { FactsCache } from './facts-cache.ts';
 import type { PolicyStore } from './policy-store.ts';
-import { attachTemplate, DecisionTemplate, sameDecision, type DecisionResponse } from './decision-json.ts';
+import { attachTemplate, DecisionTemplate, sameDecision, type DecisionId, type DecisionResponse } from './decision-json.ts';
 
 export type { DecisionResponse } from './decision-json.ts';
 
@@ -89,54 +89,86 @@ export class DecisionService {
     return memo;
   }
 
-  async decide(req: DecisionRequest): Promise<DecisionResponse> {
-    if (req.record && !req.service) throw new DecisionRequestError('BAD_REQUEST', 'record: true needs the service being deployed.', { pointer: '/service' });
-    const set = this.policies.set;
-    if (set.policies.length === 0) throw new UnavailableError('POLICY_UNAVAILABLE', 'No policy is loaded, so no decision can be made (fail closed). Add policies to ATTESTANT_POLICY_DIR.');
-    const now = this.clock();
-    let decision: Decision;
-    let hasProvenance = false;
+  decide(req: DecisionRequest): Promise<DecisionResponse> {
+    return new Promise((resolve, reject) => this.decideThen(req, (err, res) => (err === undefined ? resolve(res!) : reject(err))));
+  }
+
+  /**
+   * decide(), answering through a callback, called once: (undefined, response) or (error). The
+   * decision route's form: with warm caches a decision spends no promise and no microtask turn
+   * between the request and its commit, nor between the commit and the answer.
+   */
+  decideThen(req: DecisionRequest, done: DecisionCallback): void {
+    let set: LoadedPolicySet;
+    let now: Date;
     try {
-      // Warm caches answer synchronously: no promise, no microtask turn on the hot path.
-      // The facts hold the components this policy set denies, so they are read for `set` itself.
-      let facts = this.facts.peek(req.artifact, set.deniedPackageKeys);
-      let exceptions = this.exceptions.peek();
-      if (!facts || !exceptions) [facts, exceptions] = await Promise.all([facts ?? this.facts.get(req.artifact, set.deniedPackageKeys), exceptions ?? this.exceptions.get(now)]);
-      hasProvenance = facts.provenance.length > 0;
-      decision = evaluate(set, { artifact: req.artifact, environment: req.environment, service: req.service }, facts, exceptions, now);
+      if (req.record && !req.service) throw new DecisionRequestError('BAD_REQUEST', 'record: true needs the service being deployed.', { pointer: '/service' });
+      set = this.policies.set;
+      if (set.policies.length === 0) throw new UnavailableError('POLICY_UNAVAILABLE', 'No policy is loaded, so no decision can be made (fail closed). Add policies to ATTESTANT_POLICY_DIR.');
+      now = this.clock();
+      // Warm caches answer synchronously. The facts hold the components this policy set denies,
+      // so they are read for `set` itself.
+      const facts = this.facts.peek(req.artifact, set.deniedPackageKeys);
+      const exceptions = this.exceptions.peek();
+      if (facts && exceptions) {
+        this.#decideWith(req, set, now, facts, exceptions, done);
+        return;
+      }
+      Promise.all([facts ?? this.facts.get(req.artifact, set.deniedPackageKeys), exceptions ?? this.exceptions.get(now)]).then(
+        ([f, e]) => this.#decideWith(req, set, now, f, e, done),
+        (err: unknown) => done(factsUnavailable(err)),
+      );
     } catch (err) {
-      if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The facts cannot be read (database unavailable); no decision was made.', { cause: String((err as Error).message) });
-      throw err;
+      done(factsUnavailable(err));
     }
-    const id = randomUUID();
-    // The reasons are stored once per distinct text and referenced by digest (the chain still
-    // covers them): most decisions repeat the reasons of the previous one for that artifact.
-    const memo = this.#memo(req, decision);
-    // The event is the decision record (the `decision` view reads it back).
-    const event: AuditEntry = {
-      kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
-      payload: memo.template.eventPayload(id, req.service),
-      blobs: [memo.blob],
+  }
+
+  #decideWith(req: DecisionRequest, set: LoadedPolicySet, now: Date, facts: ArtifactFacts, exceptions: PolicyException[], done: DecisionCallback): void {
+    let decision: Decision;
+    let memo: Memo;
+    let event: AuditEntry;
+    const id = uuidV4();
+    try {
+      decision = evaluate(set, { artifact: req.artifact, environment: req.environment, service: req.service }, facts, exceptions, now);
+      // The reasons are stored once per distinct text and referenced by digest (the chain still
+      // covers them): most decisions repeat the reasons of the previous one for that artifact.
+      memo = this.#memo(req, decision);
+      // The event is the decision record (the `decision` view reads it back).
+      event = {
+        kind: 'decision', actor: req.actor, subject: req.artifact, at: now,
+        payload: memo.template.eventPayload(id, req.service),
+        blobs: [memo.blob],
+      };
+    } catch (err) {
+      done(factsUnavailable(err));
+      return;
+    }
+    const answer = (deployment?: { id: string; since: Date }) => {
+      let res: DecisionResponse;
+      try {
+        res = this.#answer(req, id, decision, memo, facts.provenance.length > 0, deployment);
+      } catch (err) {
+        done(err);
+        return;
+      }
+      done(undefined, res);
     };
     const record = req.record && decision.allowed && req.service ? req.service : undefined;
-    let deployment: { id: string; since: Date } | undefined;
-    try {
-      if (record) {
-        // The decision, the deployment it allows and that deployment's event are one record: one
-        // transaction, so a failure leaves none of them (rare enough to skip the group commit).
-        deployment = await withTransaction(this.db.pool, async (c) => {
-          const d = await recordDeployment(c, { artifact: req.artifact, service: record, environment: req.environment, decisionId: id, at: now });
-          await appendAuditEvents(c, [event, { kind: 'deployment.recorded', actor: req.actor, subject: req.artifact, payload: { deploymentId: d.id, service: record, environment: req.environment, decisionId: id } }]);
-          return d;
-        });
-      } else {
-        // Durable before it is answered: resolves only after the batch's commit.
-        await this.audit.append(event);
-      }
-    } catch (err) {
-      if (isDatabaseUnavailable(err)) throw new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.');
-      throw err;
+    if (!record) {
+      // Durable before it is answered: called back only after the batch's commit.
+      this.audit.enqueue(event, (err) => (err === undefined ? answer() : done(storeUnavailable(err))));
+      return;
     }
+    // The decision, the deployment it allows and that deployment's event are one record: one
+    // transaction, so a failure leaves none of them (rare enough to skip the group commit).
+    withTransaction(this.db.pool, async (c) => {
+      const d = await recordDeployment(c, { artifact: req.artifact, service: record, environment: req.environment, decisionId: id, at: now });
+      await appendAuditEvents(c, [event, { kind: 'deployment.recorded', actor: req.actor, subject: req.artifact, payload: { deploymentId: d.id, service: record, environment: req.environment, decisionId: id } }]);
+      return d;
+    }).then(answer, (err: unknown) => done(storeUnavailable(err)));
+  }
+
+  #answer(req: DecisionRequest, id: DecisionId, decision: Decision, memo: Memo, hasProvenance: boolean, deployment: { id: string; since: Date } | undefined): DecisionResponse {
     // The environment comes from the request: only governed ones (those a policy decided) become
     // label values, so a client cannot grow the metric without bound by inventing names.
     this.metrics?.countDecision(decision.policy ? req.environment : UNGOVERNED, decision.mode, decision.outcome);
@@ -153,4 +185,14 @@ export class DecisionService {
     if (deployment) res.deployment = { id: deployment.id, since: deployment.since.toISOString() };
     return res;
   }
+}
+
+export type DecisionCallback = (err: unknown, res?: DecisionResponse) => void;
+
+function factsUnavailable(err: unknown): unknown {
+  return isDatabaseUnavailable(err) ? new UnavailableError('DATABASE_UNAVAILABLE', 'The facts cannot be read (database unavailable); no decision was made.', { cause: String((err as Error).message) }) : err;
+}
+
+function storeUnavailable(err: unknown): unknown {
+  return isDatabaseUnavailable(err) ? new UnavailableError('DATABASE_UNAVAILABLE', 'The decision could not be stored durably (database unavailable); refusing to answer.') : err;
 }

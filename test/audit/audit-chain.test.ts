@@ -40,6 +40,36 @@ test('appends made in one turn of the event loop go to PostgreSQL as one batch, 
   assert.deepEqual(r.ok && r.count, 40);
 });
 
+test('enqueue calls back once per entry after the commit; a callback that throws leaves the rest of its batch answered', { timeout: 20_000 }, async () => {
+  const d = await freshDatabase();
+  const log = new AuditLog(d.pool);
+  const warnings: Error[] = [];
+  const onWarning = (w: Error) => warnings.push(w);
+  process.on('warning', onWarning);
+  try {
+    const calls: Array<{ i: number; err: unknown; stored: number }> = [];
+    const committed = new Promise<void>((resolve) => {
+      for (let i = 0; i < 3; i++) {
+        log.enqueue(decisionEntry(i), (err) => {
+          // Counted from inside the callback: it runs only once the row is visible to others.
+          d.pool.query('SELECT count(*)::int AS n FROM audit_event').then(({ rows }) => {
+            calls.push({ i, err, stored: rows[0].n });
+            if (calls.length === 3) resolve();
+          });
+          if (i === 0) throw new Error('a broken callback');
+        });
+      }
+    });
+    await committed;
+    await turn();
+    assert.deepEqual(calls.map((c) => [c.i, c.err, c.stored]).sort(), [[0, undefined, 3], [1, undefined, 3], [2, undefined, 3]]);
+    assert.equal(log.batches, 1);
+    assert.deepEqual(warnings.map((w) => w.message), ['a broken callback']);
+  } finally {
+    process.off('warning', onWarning);
+  }
+});
+
 test('the log is append-only: UPDATE and DELETE are refused by the database', async () => {
   await assert.rejects(db.pool.query("UPDATE audit_event SET kind = 'x' WHERE seq = 1"), /append-only/);
   await assert.rejects(db.pool.query("DELETE FROM audit_event WHERE kind = 'decision'"), /append-only/);
