@@ -1,12 +1,13 @@
 // buildApp(options) assembles the service from plugins; server.ts owns listening and shutdown.
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { Config } from './config/index.ts';
 import { openDecisionPool, type Database } from './platform/database.ts';
 import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
+import { uuidV4 } from './platform/uuid.ts';
 import { AppError } from './platform/errors.ts';
 import { findNul } from './platform/nul-guard.ts';
+import { appendRouteHook } from './platform/route-hooks.ts';
 import { clientErrorProblem, frameworkErrorProblem, problemPlugin } from './platform/problem.plugin.ts';
 import { lazyChildLoggerFactory } from './platform/lazy-request-logger.ts';
 import { authPlugin, VerifiedTokens } from './platform/auth.plugin.ts';
@@ -66,7 +67,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     requestIdHeader: 'x-request-id',
     genReqId: (req) => {
       const h = req.headers['x-request-id'];
-      return typeof h === 'string' && REQUEST_ID.test(h) ? h : randomUUID();
+      return typeof h === 'string' && REQUEST_ID.test(h) ? h : uuidV4();
     },
     // Errors raised before a route runs are problems too (problem.plugin.ts).
     frameworkErrors: frameworkErrorProblem,
@@ -133,11 +134,32 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Every route with the scope it declares: the auth test walks this table.
   const routeTable: Array<{ method: string; url: string; scope: string }> = [];
   app.decorate('routeTable', routeTable);
+  // U+0000 cannot be stored or queried: refused with a pointer before any handler runs (nul-guard.ts).
+  // A route whose body is mostly not ours to store (an AdmissionReview carries the whole object,
+  // env values and all) opts its body out with `nulGuardBody: false`.
+  const nulAt = (location: string, pointer: string) =>
+    new AppError('TEXT_UNSTORABLE', `${location}${pointer} contains a NUL character (U+0000), which cannot be stored.`, { pointer, location });
   app.addHook('onRoute', (r) => {
     const scope = (r.config as { scope?: string } | undefined)?.scope ?? 'public';
     for (const m of Array.isArray(r.method) ? r.method : [r.method]) routeTable.push({ method: m, url: r.url, scope });
+    // Callback-style hooks, made per route (route-hooks.ts): they run on every request, and need
+    // no promise.
+    const checkBody = r.config?.nulGuardBody !== false;
+    appendRouteHook(r, 'preValidation', (request, _reply, done) => {
+      let at = findNul(request.query);
+      if (at !== undefined) return done(nulAt('querystring', at));
+      at = findNul(request.params);
+      if (at !== undefined) return done(nulAt('params', at));
+      at = checkBody ? findNul(request.body) : undefined;
+      if (at !== undefined) return done(nulAt('body', at));
+      done();
+    });
+    const route = r.url;
+    appendRouteHook(r, 'onResponse', (request, reply, done) => {
+      metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    });
   });
-  // Callback-style hooks: they run on every request, and need no promise.
   const drain = new Drain();
   app.decorate('drain', drain);
   app.addHook('onRequest', (request, reply, done) => {
@@ -147,23 +169,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     if (drain.draining) reply.header('connection', 'close');
     done();
   });
-  // U+0000 cannot be stored or queried: refused with a pointer before any handler runs (nul-guard.ts).
-  // A route whose body is mostly not ours to store (an AdmissionReview carries the whole object,
-  // env values and all) opts its body out with `nulGuardBody: false`.
-  const nulAt = (location: string, pointer: string) =>
-    new AppError('TEXT_UNSTORABLE', `${location}${pointer} contains a NUL character (U+0000), which cannot be stored.`, { pointer, location });
-  app.addHook('preValidation', (request, _reply, done) => {
-    let at = findNul(request.query);
-    if (at !== undefined) return done(nulAt('querystring', at));
-    at = findNul(request.params);
-    if (at !== undefined) return done(nulAt('params', at));
-    at = request.routeOptions.config?.nulGuardBody === false ? undefined : findNul(request.body);
-    if (at !== undefined) return done(nulAt('body', at));
-    done();
-  });
+  // Requests no route matched: the routes observe their own (above).
   app.addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+    if (request.is404) metrics.observeHttp(request.method, 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
 

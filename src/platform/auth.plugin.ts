@@ -2,10 +2,11 @@
 // so no route can be added unprotected by accident.
 import fp from 'fastify-plugin';
 import { timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, onRequestHookHandler } from 'fastify';
 import { AppError } from './errors.ts';
 import { grants, type RouteScope } from './scopes.ts';
 import { hashToken } from './tokens.ts';
+import { appendRouteHook } from './route-hooks.ts';
 import type { TokenRepository } from '../graph/token.repository.ts';
 
 export interface Principal { tokenId: string; name: string; scopes: string[]; expiresAt?: Date }
@@ -58,7 +59,12 @@ export const authPlugin = fp<AuthOptions>(
 
     app.addHook('onRoute', (route) => {
       const config = (route.config ?? {}) as { scope?: RouteScope };
-      if (config.scope) return;
+      const scope = config.scope;
+      if (scope === 'public') return;
+      if (scope) {
+        appendRouteHook(route, 'onRequest', guard(scope));
+        return;
+      }
       if (PUBLIC_PREFIXES.some((p) => route.url.startsWith(p))) {
         route.config = { ...(route.config ?? {}), scope: 'public' } as typeof route.config;
         return;
@@ -92,26 +98,29 @@ export const authPlugin = fp<AuthOptions>(
       request.principal = principal;
     }
 
-    // Callback style: a known token is admitted synchronously; only a new one waits for a lookup.
-    app.addHook('onRequest', (request, _reply, done) => {
-      const scope = (request.routeOptions.config as { scope?: RouteScope } | undefined)?.scope;
-      if (!scope || scope === 'public') return done();
-      let token: string;
-      try {
-        token = bearer(request);
-        const known = verified.get(token);
-        if (known) {
-          admit(request, known, scope);
-          return done();
+    /**
+     * The onRequest hook of a route that needs `scope` (made per route, see route-hooks.ts).
+     * Callback style: a known token is admitted synchronously; only a new one waits for a lookup.
+     */
+    function guard(scope: Exclude<RouteScope, 'public'>): onRequestHookHandler {
+      return (request, _reply, done) => {
+        let token: string;
+        try {
+          token = bearer(request);
+          const known = verified.get(token);
+          if (known) {
+            admit(request, known, scope);
+            return done();
+          }
+        } catch (err) {
+          return done(err as Error);
         }
-      } catch (err) {
-        return done(err as Error);
-      }
-      authenticate(token).then((p) => {
-        admit(request, p, scope);
-        done();
-      }).catch((err: Error) => done(err));
-    });
+        authenticate(token).then((p) => {
+          admit(request, p, scope);
+          done();
+        }).catch((err: Error) => done(err));
+      };
+    }
   },
   { name: 'auth', dependencies: ['problem'] },
 );

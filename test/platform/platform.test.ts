@@ -131,6 +131,14 @@ test('/metrics exposes latency by route, decisions, verification failures, inges
   const m = await t.app.inject({ method: 'GET', url: '/metrics' });
   assert.equal(m.statusCode, 200);
   assert.match(m.body, /attestant_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/sboms"/);
+  // Each request is observed once, under its route's pattern; what no route matched, as "unmatched".
+  await t.app.inject({ method: 'GET', url: '/v1/artifacts/sha256:0000' });
+  await t.app.inject({ method: 'GET', url: '/no/such/route' });
+  await t.app.inject({ method: 'GET', url: '/no/such/route/either' });
+  const after = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
+  assert.match(after, /attestant_http_request_duration_seconds_count\{method="POST",route="\/v1\/sboms",status="201"\} 1\n/);
+  assert.match(after, /attestant_http_request_duration_seconds_count\{method="GET",route="\/v1\/artifacts\/:digest",status="401"\} 1\n/);
+  assert.match(after, /attestant_http_request_duration_seconds_count\{method="GET",route="unmatched",status="404"\} 2\n/);
   assert.match(m.body, /attestant_ingests_total\{kind="sbom",result="created"\} 1/);
   assert.match(m.body, /attestant_verification_failures_total\{code="[A-Z_]+"\} 1/);
   for (const name of ['attestant_decisions_total', 'attestant_decided_artifacts_verified_provenance_ratio', 'attestant_policy_violation_ratio', 'attestant_provenance_latency_seconds']) {
