@@ -4,6 +4,7 @@ import type { Config } from './config/index.ts';
 import { openDecisionPool, type Database } from './platform/database.ts';
 import { migrationsApplied } from './platform/migrations.ts';
 import { Metrics } from './platform/metrics.ts';
+import type { HistogramSeries } from './platform/series-histogram.ts';
 import { uuidV4 } from './platform/uuid.ts';
 import { AppError } from './platform/errors.ts';
 import { findNul } from './platform/nul-guard.ts';
@@ -154,9 +155,14 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (at !== undefined) return done(nulAt('body', at));
       done();
     });
+    // The series last observed, kept: a route answers one method and status far more than others.
     const route = r.url;
+    let last: { method: string; status: number; series: HistogramSeries } | undefined;
     appendRouteHook(r, 'onResponse', (request, reply, done) => {
-      metrics.observeHttp(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
+      const method = request.method;
+      const status = reply.statusCode;
+      if (last === undefined || last.status !== status || last.method !== method) last = { method, status, series: metrics.httpSeries(method, route, status) };
+      last.series.observe(reply.elapsedTime / 1000);
       done();
     });
   });

@@ -1,22 +1,14 @@
 // Prometheus metrics. One registry per app instance (tests build many apps in one process).
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { SeriesHistogram } from './series-histogram.ts';
+import { SeriesHistogram, type HistogramSeries } from './series-histogram.ts';
 
 const SLI_WINDOW = 1000;
 
 /** What pg.Pool says of its connections. */
 export interface PoolCounts { readonly totalCount: number; readonly idleCount: number; readonly waitingCount: number }
 
-/** The cached labelled child for `key` (label values joined), made by `make` on first use. */
-function labelled<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let child = cache.get(key);
-  if (child === undefined) {
-    if (cache.size >= 1_000) cache.clear();
-    child = make();
-    cache.set(key, child);
-  }
-  return child;
-}
+/** One label set of attestant_decisions_total: counted here, exported when collected. */
+interface DecisionCount { labels: { environment: string; mode: string; outcome: string }; count: number; exported: number }
 
 export class Metrics {
   readonly registry = new Registry();
@@ -33,6 +25,7 @@ export class Metrics {
     help: 'Decisions by environment, mode and outcome',
     labelNames: ['environment', 'mode', 'outcome'] as const,
     registers: [this.registry],
+    collect: () => this.#exportDecisionCounts(),
   });
   readonly verifyFailures = new Counter({
     name: 'attestant_verification_failures_total',
@@ -123,16 +116,43 @@ export class Metrics {
     this.#pools = { ...this.#pools, ...pools };
   }
 
-  // The labelled children of the per-decision counter, by their label values: this spares building
-  // and validating a label object on every decision. (The HTTP histogram keeps its own series.)
-  readonly #decisionsByLabels = new Map<string, { inc(): void }>();
+  /**
+   * Decisions counted as plain numbers, by environment, mode and outcome; the prom-client counter
+   * is brought up to date when it is collected. Its inc, even through a labelled child, builds,
+   * validates and hashes a label object on every call, and a decision's label key would be a new
+   * string to hash as well. The environments are those a policy governs, so the sets are few.
+   */
+  readonly #decisionCounts = new Map<string, Map<string, Map<string, DecisionCount>>>();
 
   observeHttp(method: string, route: string, status: number, seconds: number): void {
-    this.httpDuration.series(method, route, String(status)).observe(seconds);
+    this.httpSeries(method, route, status).observe(seconds);
+  }
+
+  /** The latency series of one route, method and status, for a caller that keeps it. */
+  httpSeries(method: string, route: string, status: number): HistogramSeries {
+    return this.httpDuration.series(method, route, String(status));
   }
 
   countDecision(environment: string, mode: string, outcome: string): void {
-    labelled(this.#decisionsByLabels, `${mode} ${outcome} ${environment}`, () => this.decisions.labels(environment, mode, outcome)).inc();
+    let byMode = this.#decisionCounts.get(environment);
+    if (byMode === undefined) this.#decisionCounts.set(environment, (byMode = new Map()));
+    let byOutcome = byMode.get(mode);
+    if (byOutcome === undefined) byMode.set(mode, (byOutcome = new Map()));
+    let c = byOutcome.get(outcome);
+    if (c === undefined) byOutcome.set(outcome, (c = { labels: { environment, mode, outcome }, count: 0, exported: 0 }));
+    c.count++;
+  }
+
+  #exportDecisionCounts(): void {
+    for (const byMode of this.#decisionCounts.values()) {
+      for (const byOutcome of byMode.values()) {
+        for (const c of byOutcome.values()) {
+          if (c.count === c.exported) continue;
+          this.decisions.inc(c.labels, c.count - c.exported);
+          c.exported = c.count;
+        }
+      }
+    }
   }
 
   auditCommit(entries: number, seconds: number): void {
