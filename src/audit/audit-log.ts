@@ -187,8 +187,15 @@ function settle(p: Pending, err?: unknown): void {
   try {
     p.done(err);
   } catch (thrown) {
-    // Callbacks must not throw (the decision service catches its own); one that does is a bug,
-    // reported without leaving the rest of the batch unanswered.
-    process.emitWarning(thrown instanceof Error ? thrown : new Error(String(thrown)));
+    callbackThrew(thrown);
   }
+}
+
+/**
+ * Completion callbacks must not throw (the decision route catches its own); one that does is a
+ * bug, reported as a process warning rather than stopping the loop that runs the others or ending
+ * the process as an unhandled rejection.
+ */
+export function callbackThrew(thrown: unknown): void {
+  process.emitWarning(thrown instanceof Error ? thrown : new Error(String(thrown)));
 }

@@ -7,7 +7,7 @@ import { UnavailableError, AppError } from '../platform/errors.ts';
 import { isDatabaseUnavailable } from '../platform/database-unavailable.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { uuidV4 } from '../platform/uuid.ts';
-import { AuditLog, appendAuditEvents, toBlob, type AuditBlob, type AuditEntry } from '../audit/audit-log.ts';
+import { AuditLog, appendAuditEvents, callbackThrew, toBlob, type AuditBlob, type AuditEntry } from '../audit/audit-log.ts';
 import { evaluate, type ArtifactFacts, type Decision, type LoadedPolicySet, type PolicyException } from '../policy/index.ts';
 import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';
@@ -117,7 +117,7 @@ export class DecisionService {
       Promise.all([facts ?? this.facts.get(req.artifact, set.deniedPackageKeys), exceptions ?? this.exceptions.get(now)]).then(
         ([f, e]) => this.#decideWith(req, set, now, f, e, done),
         (err: unknown) => done(factsUnavailable(err)),
-      );
+      ).catch(callbackThrew);
     } catch (err) {
       done(factsUnavailable(err));
     }
@@ -165,7 +165,7 @@ export class DecisionService {
       const d = await recordDeployment(c, { artifact: req.artifact, service: record, environment: req.environment, decisionId: id, at: now });
       await appendAuditEvents(c, [event, { kind: 'deployment.recorded', actor: req.actor, subject: req.artifact, payload: { deploymentId: d.id, service: record, environment: req.environment, decisionId: id } }]);
       return d;
-    }).then(answer, (err: unknown) => done(storeUnavailable(err)));
+    }).then(answer, (err: unknown) => done(storeUnavailable(err))).catch(callbackThrew);
   }
 
   #answer(req: DecisionRequest, id: DecisionId, decision: Decision, memo: Memo, hasProvenance: boolean, deployment: { id: string; since: Date } | undefined): DecisionResponse {

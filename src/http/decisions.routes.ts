@@ -67,13 +67,18 @@ export async function decisionRoutes(app: FastifyInstance, opts: { decisions: De
     const b = request.body;
     // The callback form: the hottest route spends no promise between request and answer.
     opts.decisions.decideThen({ artifact: b.artifact, environment: b.environment, service: b.service, record: b.record, actor: request.principal?.name }, (err, res) => {
-      if (err !== undefined) {
-        reply.send(err instanceof Error ? err : new Error(String(err)));
+      // Serialized here rather than by the response schema: the reasons are already JSON (the
+      // audit log stored that text, and its bytes are kept with it). Nothing here may throw: an
+      // error is sent, as Fastify would send one an async handler threw.
+      let body: Buffer;
+      try {
+        if (err !== undefined) throw err;
+        body = decisionResponseBytes(res!);
+      } catch (e) {
+        reply.send(e instanceof Error ? e : new Error(String(e)));
         return;
       }
-      // Serialized here rather than by the response schema: the reasons are already JSON (the
-      // audit log stored that text, and its bytes are kept with it).
-      reply.type('application/json; charset=utf-8').send(decisionResponseBytes(res!));
+      reply.type('application/json; charset=utf-8').send(body);
     });
   });
 

@@ -40,5 +40,7 @@ test('protected routes: 401 without a token or with a wrong one, 403 without the
     const weak = await t.app.inject({ method, url, headers: { authorization: `Bearer ${lacking[r.scope]}` }, payload: method === 'POST' ? {} : undefined });
     assert.equal(weak.statusCode, 403, `${r.method} ${r.url} without scope ${r.scope}: ${weak.body}`);
     assert.equal(weak.json().code, 'FORBIDDEN');
+    // The HEAD route Fastify adds for a GET is guarded as well.
+    if (method === 'GET') assert.equal((await t.app.inject({ method: 'HEAD', url })).statusCode, 401, `HEAD ${r.url} without token`);
   }
 });
