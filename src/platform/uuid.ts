@@ -1,10 +1,10 @@
 // Random (version 4) UUIDs for request and decision ids, written as flat strings.
 // crypto.randomUUID builds its string from some twenty concatenations, and V8 keeps that as a tree
-// of pieces until something reads it: each later read (the header check Node runs on x-request-id,
-// Buffer.byteLength of an answer, the search of an audit body) first copies the tree flat. Both
-// decision ids and request ids are made on every decision; written here into one buffer and read
-// out in one piece, each costs about half (226 against 410 ns with one such read, measured in a
-// loop on Node 20), and nothing downstream copies it again.
+// of pieces until a read needs it whole (the header check Node runs on x-request-id, or
+// Buffer.byteLength of an answer and the search of an audit body, which hold the decision id),
+// which then walks the tree to copy it flat. A decision makes one of each id; written here into
+// one buffer and read out in one piece, each costs about half (226 against 410 ns with one such
+// read, measured in a loop on Node 20).
 import { randomFillSync } from 'node:crypto';
 
 export type Uuid = `${string}-${string}-${string}-${string}-${string}`;
