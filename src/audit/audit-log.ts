@@ -5,7 +5,7 @@
 import type pg from 'pg';
 import { blobDigest, eventBody, type EventColumns } from './chain.ts';
 import { appendInTransaction, auditColumns, BatchWriter, type AuditBatch } from './batch-writer.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, callbackThrew } from '../platform/errors.ts';
 
 /**
  * `blobs`: texts the payload references by digest (a decision's reasons, see the
@@ -191,11 +191,3 @@ function settle(p: Pending, err?: unknown): void {
   }
 }
 
-/**
- * Completion callbacks must not throw (the decision route catches its own); one that does is a
- * bug, reported as a process warning rather than stopping the loop that runs the others or ending
- * the process as an unhandled rejection.
- */
-export function callbackThrew(thrown: unknown): void {
-  process.emitWarning(thrown instanceof Error ? thrown : new Error(String(thrown)));
-}

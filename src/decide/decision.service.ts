@@ -3,11 +3,11 @@
 // Anything that prevents a sound answer (no policy, database down) is "unavailable", never allow.
 import type { Database } from '../platform/database.ts';
 import { withTransaction } from '../platform/database.ts';
-import { UnavailableError, AppError } from '../platform/errors.ts';
+import { UnavailableError, AppError, callbackThrew } from '../platform/errors.ts';
 import { isDatabaseUnavailable } from '../platform/database-unavailable.ts';
 import type { Metrics } from '../platform/metrics.ts';
 import { uuidV4 } from '../platform/uuid.ts';
-import { AuditLog, appendAuditEvents, callbackThrew, toBlob, type AuditBlob, type AuditEntry } from '../audit/audit-log.ts';
+import { AuditLog, appendAuditEvents, toBlob, type AuditBlob, type AuditEntry } from '../audit/audit-log.ts';
 import { evaluate, type ArtifactFacts, type Decision, type LoadedPolicySet, type PolicyException } from '../policy/index.ts';
 import { ExceptionRepository } from '../graph/exception.repository.ts';
 import { recordDeployment } from '../graph/deployment.repository.ts';

@@ -12,6 +12,15 @@ export class AppError<C extends string = string> extends Error {
   }
 }
 
+/**
+ * Completion callbacks must not throw (the decision route catches its own); one that does is a
+ * bug, reported as a process warning rather than stopping a loop that calls others or ending the
+ * process as an unhandled rejection.
+ */
+export function callbackThrew(thrown: unknown): void {
+  process.emitWarning(thrown instanceof Error ? thrown : new Error(String(thrown)));
+}
+
 export class NotFoundError extends AppError<'NOT_FOUND'> {
   constructor(message: string) { super('NOT_FOUND', message); }
 }
